@@ -1,0 +1,1 @@
+"""Shared helpers for lockgate's own tests."""
