@@ -1,0 +1,63 @@
+"""Parse arguments and dispatch to commands/; the one top-level error handler lives here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from lockgate import __version__
+from lockgate.errors import ExitCode, LockgateError
+
+# One line per subcommand module under lockgate.commands; each has
+# `add_parser(subparsers)` which registers its parser with `set_defaults(func=execute)`.
+COMMANDS: tuple[str, ...] = (
+    "run",
+    "stages",
+    "init",
+    "history",
+    "report",
+    "baseline",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lockgate",
+        description="Quality gates between your code and production.",
+    )
+    parser.add_argument("--version", action="version", version=f"lockgate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(f"lockgate.commands.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return ExitCode.BAD_INPUT
+    try:
+        return int(args.func(args))
+    except LockgateError as exc:
+        print(exc.render(), file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        if os.environ.get("LOCKGATE_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in lockgate; rerun with LOCKGATE_DEBUG=1 for the traceback and report it",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL
