@@ -11,8 +11,21 @@ from pathlib import Path
 from lockgate.tools import proc
 
 ALWAYS_SKIPPED = frozenset(
-    {".git", ".lockgate", ".venv", ".venv-tools", "node_modules", "__pycache__", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache", ".tox", "build", "dist", ".terraform"}
+    {
+        ".git",
+        ".lockgate",
+        ".venv",
+        ".venv-tools",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        "build",
+        "dist",
+        ".terraform",
+    }
 )
 
 
@@ -31,7 +44,8 @@ def project_files(root: Path) -> list[str]:
         if done.returncode == 0:
             names = {n for n in done.stdout.split("\0") if n}
             return sorted(
-                n for n in names
+                n
+                for n in names
                 if not set(n.split("/")[:-1]) & ALWAYS_SKIPPED and (root / n).is_file()
             )
     return sorted(_walk(root))
@@ -48,7 +62,11 @@ def _walk(root: Path) -> Iterable[str]:
 def matching(files: Iterable[str], patterns: Iterable[str]) -> list[str]:
     """Files whose path or basename matches any glob pattern (fnmatch, `**` allowed)."""
     pats = tuple(patterns)
-    return [f for f in files if any(fnmatch.fnmatch(f, p) or fnmatch.fnmatch(f.rsplit("/", 1)[-1], p) for p in pats)]
+    return [
+        f
+        for f in files
+        if any(fnmatch.fnmatch(f, p) or fnmatch.fnmatch(f.rsplit("/", 1)[-1], p) for p in pats)
+    ]
 
 
 def digest_files(root: Path, files: Iterable[str]) -> str:

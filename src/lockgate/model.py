@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -35,7 +35,7 @@ _SEVERITY_RANK = {
 }
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of one stage."""
 
     PASSED = "passed"
@@ -45,7 +45,7 @@ class Status(str, enum.Enum):
     ERROR = "error"
 
 
-class FindingState(str, enum.Enum):
+class FindingState(enum.StrEnum):
     """What the gate policy decided about one finding."""
 
     OPEN = "open"  # fails the gate
@@ -54,7 +54,7 @@ class FindingState(str, enum.Enum):
     SUPPRESSED = "suppressed"  # suppressed in config, with a reason and an expiry
 
 
-class RunStatus(str, enum.Enum):
+class RunStatus(enum.StrEnum):
     RUNNING = "running"
     PASSED = "passed"
     FAILED = "failed"
@@ -62,7 +62,7 @@ class RunStatus(str, enum.Enum):
     INTERRUPTED = "interrupted"
 
 
-class DeploymentStatus(str, enum.Enum):
+class DeploymentStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUCCEEDED = "succeeded"
     FAILED = "failed"

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.OK
-    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+    except Exception as exc:
         if os.environ.get("LOCKGATE_DEBUG"):
             raise
         print(

@@ -59,9 +59,9 @@ _KIND_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "bool": _is(bool, "true or false"),
     "list[str]": _list_of_str,
     "table": _is(dict, "a table"),
-    "list[table]": lambda v: None
-    if isinstance(v, list) and all(isinstance(i, dict) for i in v)
-    else "a list of tables",
+    "list[table]": lambda v: (
+        None if isinstance(v, list) and all(isinstance(i, dict) for i in v) else "a list of tables"
+    ),
     "date": _date,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from lockgate.errors import LockgateError, ToolMissing
 
-_LIVE: set[subprocess.Popen[bytes]] = set()
+_LIVE: dict[subprocess.Popen[bytes], str | None] = {}  # live child -> owning stage
 _LIVE_LOCK = threading.Lock()
 _CANCELLED = threading.Event()
+_OWNER = threading.local()
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def run(
     except FileNotFoundError as exc:
         raise ToolMissing(argv[0], f"install {argv[0]} (see `lockgate stages`)") from exc
     with _LIVE_LOCK:
-        _LIVE.add(proc)
+        _LIVE[proc] = getattr(_OWNER, "name", None)
     timed_out = False
     try:
         out, err = proc.communicate(input.encode() if input is not None else None, timeout=timeout)
@@ -109,7 +111,7 @@ def run(
         out, err = proc.communicate()
     finally:
         with _LIVE_LOCK:
-            _LIVE.discard(proc)
+            _LIVE.pop(proc, None)
     if _CANCELLED.is_set():
         raise Cancelled()
     done = Completed(
@@ -180,6 +182,19 @@ def cancel_all() -> None:
             _kill_group(proc)
 
 
+def set_owner(name: str | None) -> None:
+    """Attribute processes started by this thread to a stage, so its timeout can stop them."""
+    _OWNER.name = name
+
+
+def kill_owned(name: str) -> None:
+    """Stop every live child started on behalf of stage `name` (its timeout expired)."""
+    with _LIVE_LOCK:
+        owned = [p for p, owner in _LIVE.items() if owner == name]
+    for proc in owned:
+        _kill_group(proc)
+
+
 def reset_cancel() -> None:
     _CANCELLED.clear()
 
@@ -189,10 +204,8 @@ def cancelled() -> bool:
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,49 @@
+"""`lockgate baseline update`: accept the latest run's findings as known (new_only gating)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from lockgate.engine.baseline import write_file
+from lockgate.errors import LockgateError
+from lockgate.store.repository import Store
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("baseline", help="manage the committed baseline of known findings")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    update = actions.add_parser(
+        "update", help="accept the findings of the latest run as known (.lockgate/baseline.json)"
+    )
+    update.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    update.add_argument(
+        "--run", default=None, metavar="RUN_ID", help="use this run, not the latest"
+    )
+    update.set_defaults(func=execute)
+
+
+def execute(args: argparse.Namespace) -> int:
+    root = Path(args.path).resolve()
+    store = Store.open(root)
+    try:
+        run_id = args.run or _latest(store)
+        run = store.get_run(run_id)
+    finally:
+        store.close()
+    path = write_file(root, run)
+    count = sum(len(r.findings) for r in run.results)
+    print(f"baseline: {count} finding(s) of run {run.id} accepted as known in {path}")
+    print("commit it so CI gates only on new findings; every entry is visible in the reports")
+    return 0
+
+
+def _latest(store: Store) -> str:
+    runs = store.list_runs(limit=1)
+    if not runs:
+        raise LockgateError(
+            "no run recorded yet, so there is nothing to accept",
+            hint="run `lockgate run` first, then `lockgate baseline update`",
+        )
+    return runs[0].id

@@ -1,0 +1,124 @@
+"""`lockgate run`: the pipeline for one project, with progress, reports and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
+from lockgate.errors import LockgateError
+from lockgate.model import result_to_dict
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("run", help="run the pipeline's gates for a project")
+    p.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    p.add_argument("--only", default="", metavar="A,B", help="run only these stages")
+    p.add_argument("--skip", default="", metavar="A,B", help="leave these stages out")
+    p.add_argument("--no-cache", action="store_true", help="run every stage even if unchanged")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="stages run at once (default: number of cores)",
+    )
+    p.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where reports go (default: PATH/.lockgate/reports/RUN_ID/)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the run's result as JSON on stdout and nothing else there",
+    )
+    p.add_argument(
+        "--history", action="store_true", help="secrets: also scan the whole git history"
+    )
+    p.set_defaults(func=execute)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected 1 or more")
+    return value
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def execute(args: argparse.Namespace) -> int:
+    overrides = {"secrets": {"history": True}} if args.history else {}
+    request = RunRequest(
+        project=Path(args.path),
+        only=_names(args.only),
+        skip=_names(args.skip),
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+        report_dir=args.report_dir,
+        overrides=overrides,
+    )
+    if args.history and "secrets" in request.skip:
+        raise LockgateError("--history asks for the secrets stage, but --skip leaves it out")
+    human = sys.stderr if args.json else sys.stdout
+    outcome = run_pipeline(request, progress_stream=human)
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(as_json(outcome), indent=2))
+    else:
+        print_summary(outcome, human)
+    return int(outcome.exit_code)
+
+
+def as_json(outcome: RunOutcome) -> dict[str, Any]:
+    run = outcome.run
+    return {
+        "run_id": run.id,
+        "project": run.project,
+        "status": run.status.value,
+        "exit_code": int(outcome.exit_code),
+        "branch": run.branch,
+        "commit": run.commit,
+        "started": run.started.isoformat(),
+        "finished": run.finished.isoformat() if run.finished else None,
+        "report_dir": str(outcome.report_dir),
+        "reports": {k: str(v) for k, v in outcome.reports.items()},
+        "stages": [result_to_dict(r) for r in run.results],
+    }
+
+
+def print_summary(outcome: RunOutcome, stream: Any) -> None:
+    run = outcome.run
+    open_total = sum(len(r.open_findings) for r in run.results)
+    print(file=stream)
+    print(
+        f"run {run.id}: {run.status.value.upper()}"
+        + (f" — {open_total} open finding(s)" if open_total else ""),
+        file=stream,
+    )
+    for result in run.results:
+        for finding in result.open_findings[:5]:
+            print(
+                f"  {finding.stage}: {finding.where} {finding.rule_id}: {finding.message}",
+                file=stream,
+            )
+        if len(result.open_findings) > 5:
+            print(
+                f"  {result.stage}: … {len(result.open_findings) - 5} more in the report",
+                file=stream,
+            )
+    html = outcome.reports.get("html")
+    if html is not None:
+        print(f"report: {html}", file=stream)

@@ -1,0 +1,46 @@
+"""`lockgate stages`: every stage, whether it can run here, and if not why and how to fix it."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from lockgate.config.loader import load_config
+from lockgate.stages.interface import StageContext
+from lockgate.stages.registry import all_stages
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("stages", help="list stages and whether they can run here")
+    p.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    p.set_defaults(func=execute)
+
+
+def execute(args: argparse.Namespace) -> int:
+    stages = all_stages()
+    root = Path(args.path).resolve()
+    config = load_config(root, stages)
+    with tempfile.TemporaryDirectory(prefix="lockgate-stages-") as scratch:
+        for name, cls in stages.items():
+            settings = config.stages[name]
+            ctx = StageContext(
+                project=root,
+                artifacts=Path(scratch),
+                options=MappingProxyType(dict(settings.options)),
+                gate=settings.gate,
+                run_id="stages",
+                service=config.project.name,
+                config=config,
+            )
+            why = cls().available(ctx)
+            state = "available" if why is None else "unavailable"
+            if not settings.enabled:
+                state += ", disabled in config"
+            needs = f" (needs {', '.join(cls.needs)})" if cls.needs else ""
+            print(f"{name:<14} {state}{needs}\n    {cls.description}")
+            if why is not None:
+                print(f"    why: {why}")
+    return 0
