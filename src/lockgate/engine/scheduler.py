@@ -52,12 +52,18 @@ def execute(
     running: dict[str, tuple[float, float]] = {}  # stage -> (started, timeout)
     finished: queue.Queue[tuple[str, StageResult]] = queue.Queue()
     pending = list(plan.order)
+    cascaded: set[str] = set()  # skipped because something they need failed
+
+    def blocks(name: str) -> bool:
+        return done[name].status in BLOCKING or name in cascaded
+
     try:
         while pending or running:
-            for name in _ready(plan, pending, done, len(running), workers):
+            for name in _ready(plan, pending, done, blocks, len(running), workers):
                 pending.remove(name)
-                blocked = [r for r in plan.needs[name] if done[r].status in BLOCKING]
+                blocked = [r for r in plan.needs[name] if blocks(r)]
                 if blocked:
+                    cascaded.add(name)
                     done[name] = _skipped(name, blocked, done)
                     on_event(StageEvent(EventKind.FINISHED, name, done[name]))
                     continue
@@ -78,13 +84,18 @@ def execute(
 
 
 def _ready(
-    plan: Plan, pending: list[str], done: Mapping[str, StageResult], busy: int, workers: int
+    plan: Plan,
+    pending: list[str],
+    done: Mapping[str, StageResult],
+    blocks: Callable[[str], bool],
+    busy: int,
+    workers: int,
 ) -> list[str]:
     ready = [n for n in pending if all(r in done for r in plan.needs[n])]
     # skipped stages cost nothing: let them through regardless of free workers
     out, slots = [], max(0, workers - busy)
     for name in ready:
-        if any(done[r].status in BLOCKING for r in plan.needs[name]):
+        if any(blocks(r) for r in plan.needs[name]):
             out.append(name)
         elif slots > 0:
             out.append(name)
