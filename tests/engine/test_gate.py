@@ -43,10 +43,11 @@ class Sup:
 
 
 TODAY = date(2026, 11, 26)
+DEFAULT_GATE = Gate()
 
 
 def gated(
-    *findings: Finding, gate: Gate = Gate(), sups=(), known=frozenset(), status=Status.PASSED
+    *findings: Finding, gate: Gate = DEFAULT_GATE, sups=(), known=frozenset(), status=Status.PASSED
 ):
     result = StageResult(stage="sast", status=status, findings=findings)
     return apply_gate(result, gate, sups, known, today=TODAY)
