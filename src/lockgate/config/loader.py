@@ -1,0 +1,466 @@
+"""Find, parse, validate and freeze the project's config (lockgate.toml or [tool.lockgate])."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import fnmatch
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from lockgate.config import schema
+from lockgate.config.keylines import KeyPath, key_lines, line_of
+from lockgate.config.options import Option
+from lockgate.errors import LockgateError
+from lockgate.model import Finding, Severity
+from lockgate.stages.interface import Gate, Stage
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An accepted finding: every given field must match; at least one of rule/path/fingerprint."""
+
+    reason: str
+    expires: datetime.date
+    stage: str | None
+    rule: str | None
+    path: str | None  # a glob over the finding's project-relative path
+    fingerprint: str | None
+    where: str  # "lockgate.toml:42", for messages
+
+    def matches(self, finding: Finding) -> bool:
+        if self.rule is None and self.path is None and self.fingerprint is None:
+            return False
+        if self.stage is not None and finding.stage != self.stage:
+            return False
+        if self.rule is not None and finding.rule_id != self.rule:
+            return False
+        if self.fingerprint is not None and finding.fingerprint != self.fingerprint:
+            return False
+        if self.path is not None:
+            found = finding.location.path if finding.location is not None else None
+            return found is not None and _glob_match(found, self.path)
+        return True
+
+    def expired(self, today: datetime.date) -> bool:
+        """True once `today` is after the expiry date (the suppression applies through that day)."""
+        return today > self.expires
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    path, pattern = path.removeprefix("./"), pattern.removeprefix("./")
+    if pattern.endswith("/"):
+        return path.startswith(pattern)
+    return fnmatch.fnmatchcase(path, pattern)
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    name: str
+    base_branch: str
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    jobs: int  # resolved: a config value of 0 becomes the number of CPU cores
+    timeout: float
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    name: str
+    enabled: bool
+    gate: Gate
+    options: Mapping[str, Any]  # every declared non-gate option, defaults filled, read-only
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path | None  # the file it came from; None = built-in defaults
+    project: ProjectSettings
+    run: RunSettings
+    stages: Mapping[str, StageSettings]  # every known stage, defaults filled in
+    suppressions: tuple[Suppression, ...]
+    sections: Mapping[str, Any]  # schema.SECTIONS by name, frozen, defaults filled
+    warnings: tuple[str, ...]  # "file:line: ... did you mean 'x'?"
+    key_lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def where(self, dotted_key: str) -> str:
+        """File and line of a key such as "stages.test.coverage_min": "lockgate.toml:12"."""
+        if self.path is None:
+            return "built-in defaults"
+        label = _label(self.root, self.path)
+        index = {tuple(k.split(".")): n for k, n in self.key_lines.items()}
+        line = line_of(index, tuple(dotted_key.split(".")))
+        return f"{label}:{line}" if line is not None else label
+
+
+def load_config(
+    root: Path,
+    stages: Mapping[str, type[Stage]] | None = None,
+    *,
+    sections: tuple[schema.Section, ...] | None = None,
+) -> Config:
+    """Read lockgate.toml (else [tool.lockgate] in pyproject.toml, else defaults) under `root`.
+
+    `stages` defaults to every registered stage, `sections` to schema.SECTIONS.
+
+    Unknown keys become warnings; invalid values, unknown stages and broken TOML raise
+    LockgateError (exit 2) naming the file and line.
+    """
+    if not root.is_dir():
+        raise LockgateError(f"project folder not found: {root}", hint="pass an existing folder")
+    if stages is None:
+        from lockgate.stages.registry import all_stages
+
+        stages = all_stages()
+    source = _find_source(root)
+    reader = _Reader(source.label, source.lines)
+    reader.warnings.extend(source.warnings)
+    config = _build(root, source, reader, stages, schema.SECTIONS if sections is None else sections)
+    reader.raise_errors()
+    return config
+
+
+# --- finding and parsing the file ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path | None
+    label: str
+    data: Mapping[str, Any]
+    lines: Mapping[KeyPath, int]  # relative to the lockgate table
+    warnings: tuple[str, ...] = ()
+
+
+def _find_source(root: Path) -> _Source:
+    own, pyproject = root / schema.CONFIG_FILE, root / schema.PYPROJECT_FILE
+    if own.is_file():
+        warnings: tuple[str, ...] = ()
+        if pyproject.is_file() and _mentions_tool_table(pyproject):
+            warnings = (
+                f"{_label(root, pyproject)}: [tool.lockgate] is ignored because "
+                f"{schema.CONFIG_FILE} exists; keep the config in one place",
+            )
+        data, lines = _parse(root, own)
+        return _Source(own, _label(root, own), data, lines, warnings)
+    if pyproject.is_file():
+        data, lines = _parse(root, pyproject)
+        table: Any = data
+        for part in schema.PYPROJECT_TABLE:
+            table = table.get(part) if isinstance(table, dict) else None
+        if table is not None:
+            label = _label(root, pyproject)
+            if not isinstance(table, dict):
+                line = line_of(lines, schema.PYPROJECT_TABLE)
+                raise LockgateError(
+                    f"tool.lockgate: expected a table, found {_describe(table)}",
+                    where=f"{label}:{line}" if line else label,
+                    hint="write the settings under a [tool.lockgate] header",
+                )
+            n = len(schema.PYPROJECT_TABLE)
+            inner = {k[n:]: v for k, v in lines.items() if k[:n] == schema.PYPROJECT_TABLE}
+            return _Source(pyproject, label, table, inner)
+    return _Source(None, "built-in defaults", {}, {})
+
+
+def _mentions_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[+\s*tool\s*\.\s*lockgate\b", text, re.MULTILINE) is not None
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse(root: Path, path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+    label = _label(root, path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LockgateError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            where=label,
+            hint="save the file as UTF-8",
+        ) from None
+    except OSError as exc:
+        raise LockgateError(f"cannot read: {exc.strerror}", where=label) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = label
+        if m := _TOML_POSITION.search(message):
+            where = f"{label}:{m.group(1)}:{m.group(2)}"
+            message = message[: m.start()].strip()
+        raise LockgateError(
+            f"invalid TOML: {message}",
+            where=where,
+            hint="fix the syntax at that position (strings need quotes, dates look like "
+            "2027-03-31, each table header appears once); see https://toml.io",
+        ) from None
+    return data, key_lines(text)
+
+
+def _label(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Problem:
+    where: str
+    message: str
+    hint: str | None
+
+
+class _Reader:
+    """Checks tables against declared options, collecting warnings and errors with file:line."""
+
+    def __init__(self, label: str, lines: Mapping[KeyPath, int]) -> None:
+        self.label = label
+        self.lines = lines
+        self.warnings: list[str] = []
+        self.errors: list[_Problem] = []
+
+    def where(self, key: KeyPath) -> str:
+        line = line_of(self.lines, key)
+        return f"{self.label}:{line}" if line is not None else self.label
+
+    def warn(self, key: KeyPath, message: str) -> None:
+        self.warnings.append(f"{self.where(key)}: {message}")
+
+    def error(self, key: KeyPath, message: str, hint: str | None = None) -> None:
+        self.errors.append(_Problem(self.where(key), message, hint))
+
+    def unknown(self, key: KeyPath, known: Iterable[str], what: str = "key") -> str:
+        """Sentence naming an unknown key, with a suggestion when one is close."""
+        scope = f" in [{'.'.join(key[:-1])}]" if len(key) > 1 else ""
+        text = f"unknown {what} '{key[-1]}'{scope}"
+        return text + did_you_mean(key[-1], known)
+
+    def is_table(self, key: KeyPath, value: Any) -> bool:
+        if isinstance(value, dict):
+            return True
+        self.error(
+            key,
+            f"{_dotted(key)}: expected a table, found {_describe(value)}",
+            f"write it as a [{_dotted(key)}] table",
+        )
+        return False
+
+    def table(self, key: KeyPath, raw: Any, options: Iterable[Option]) -> dict[str, Any]:
+        """Validated values of one table: every option present, defaults filled, frozen."""
+        declared = {o.name: o for o in options}
+        values = {name: _freeze(o.default) for name, o in declared.items()}
+        if raw is None or not self.is_table(key, raw):
+            return values
+        for name, value in raw.items():
+            option = declared.get(name)
+            if option is None:
+                self.warn((*key, name), self.unknown((*key, name), declared))
+                continue
+            expected = option.validate(value)
+            if expected is not None:
+                self.error(
+                    (*key, name),
+                    f"{_dotted((*key, name))}: expected {expected}, found {_describe(value)}",
+                    f"{name}: {option.help}",
+                )
+                continue
+            values[name] = _freeze(float(value) if option.kind == "float" else value)
+        return values
+
+    def raise_errors(self) -> None:
+        if not self.errors:
+            return
+        first, *rest = self.errors
+        message = first.message + "".join(f"\n  also {p.where}: {p.message}" for p in rest)
+        raise LockgateError(message, where=first.where, hint=first.hint)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _dotted(key: KeyPath) -> str:
+    return ".".join(key)
+
+
+def _describe(value: Any) -> str:
+    kind = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+        datetime.date: "a date",
+        datetime.datetime: "a date-time",
+        datetime.time: "a time",
+    }.get(type(value), "a value")
+    if isinstance(value, list | dict):
+        return kind
+    shown = repr(value) if isinstance(value, str) else _toml_literal(value)
+    return f"{shown} ({kind})"
+
+
+def _toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return repr(value)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict | MappingProxyType):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+# --- building the Config ------------------------------------------------------------------------
+
+
+def _build(
+    root: Path,
+    source: _Source,
+    reader: _Reader,
+    stages: Mapping[str, type[Stage]],
+    sections: tuple[schema.Section, ...],
+) -> Config:
+    data = source.data
+    top_level = (*schema.RESERVED, *(s.name for s in sections))
+    for name in data:
+        if name not in top_level:
+            reader.warn((name,), reader.unknown((name,), top_level, "section"))
+    project = reader.table(("project",), data.get("project"), schema.PROJECT.options)
+    run = reader.table(("run",), data.get("run"), schema.RUN.options)
+    run_settings = RunSettings(jobs=run["jobs"] or os.cpu_count() or 1, timeout=run["timeout"])
+    return Config(
+        root=root,
+        path=source.path,
+        project=ProjectSettings(
+            name=project["name"] or root.resolve().name, base_branch=project["base_branch"]
+        ),
+        run=run_settings,
+        stages=_stages(reader, data.get("stages"), stages, run_settings.timeout),
+        suppressions=_suppressions(reader, data.get("suppress"), stages),
+        sections=MappingProxyType(
+            {s.name: _section(reader, s, data.get(s.name)) for s in sections}
+        ),
+        warnings=tuple(reader.warnings),
+        key_lines=MappingProxyType({_dotted(k): n for k, n in source.lines.items()}),
+    )
+
+
+def stage_options(stage: type[Stage]) -> tuple[Option, ...]:
+    """COMMON options (defaults overridden by the stage's re-declarations), then the stage's own."""
+    own = {o.name: o for o in getattr(stage, "options", ())}
+    common = tuple(
+        replace(c, default=own[c.name].default) if c.name in own else c for c in schema.COMMON
+    )
+    names = {c.name for c in schema.COMMON}
+    return common + tuple(o for o in own.values() if o.name not in names)
+
+
+def _stages(
+    reader: _Reader, raw: Any, stages: Mapping[str, type[Stage]], run_timeout: float
+) -> Mapping[str, StageSettings]:
+    given: dict[str, Any] = {}
+    if raw is not None and reader.is_table(("stages",), raw):
+        for name, table in raw.items():
+            if name in stages:
+                given[name] = table
+            else:
+                reader.error(
+                    ("stages", name),
+                    reader.unknown(("stages", name), stages, "stage"),
+                    f"known stages: {', '.join(stages) or '(none)'}",
+                )
+    settings = {}
+    for name, cls in stages.items():
+        values = reader.table(("stages", name), given.get(name), stage_options(cls))
+        timeout = values["timeout"] if values["timeout"] is not None else run_timeout
+        gate = Gate(
+            fail_on=Severity(values["fail_on"]), new_only=values["new_only"], timeout=float(timeout)
+        )
+        options = {k: v for k, v in values.items() if k not in (*schema.GATE_KEYS, "enabled")}
+        settings[name] = StageSettings(name, values["enabled"], gate, MappingProxyType(options))
+    return MappingProxyType(settings)
+
+
+def _suppressions(
+    reader: _Reader, raw: Any, stages: Mapping[str, type[Stage]]
+) -> tuple[Suppression, ...]:
+    if raw is None:
+        return ()
+    if not (isinstance(raw, list) and all(isinstance(t, dict) for t in raw)):
+        reader.error(
+            ("suppress",),
+            f"suppress: expected an array of tables, found {_describe(raw)}",
+            "write each suppression as its own [[suppress]] table",
+        )
+        return ()
+    found = (_suppression(reader, ("suppress", str(i)), t, stages) for i, t in enumerate(raw))
+    return tuple(s for s in found if s is not None)
+
+
+def _suppression(
+    reader: _Reader, key: KeyPath, raw: dict[str, Any], stages: Mapping[str, type[Stage]]
+) -> Suppression | None:
+    before = len(reader.errors)
+    v = reader.table(key, raw, schema.SUPPRESS.options)
+    hint = 'every [[suppress]] needs reason = "..." and expires = 2027-03-31 (an unquoted date)'
+    for required in ("reason", "expires"):
+        if required not in raw:
+            reader.error(key, f"[[suppress]] #{int(key[-1]) + 1} has no {required}", hint)
+    if v["rule"] is None and v["path"] is None and v["fingerprint"] is None:
+        reader.error(
+            key,
+            f"[[suppress]] #{int(key[-1]) + 1} matches nothing specific",
+            "give at least one of rule, path or fingerprint",
+        )
+    if v["stage"] is not None and v["stage"] not in stages:
+        unknown = f"unknown stage {v['stage']!r}" + did_you_mean(v["stage"], stages)
+        reader.error((*key, "stage"), unknown, f"known stages: {', '.join(stages)}")
+    if len(reader.errors) > before:
+        return None
+    return Suppression(
+        reason=v["reason"],
+        expires=v["expires"],
+        stage=v["stage"],
+        rule=v["rule"],
+        path=v["path"],
+        fingerprint=v["fingerprint"],
+        where=reader.where(key),
+    )
+
+
+def _section(reader: _Reader, section: schema.Section, raw: Any) -> Mapping[str, Any]:
+    if not section.each:
+        return MappingProxyType(reader.table((section.name,), raw, section.options))
+    entries: dict[str, Any] = {}
+    if raw is not None and reader.is_table((section.name,), raw):
+        for name, table in raw.items():
+            values = reader.table((section.name, name), table, section.options)
+            entries[name] = MappingProxyType(values)
+    return MappingProxyType(entries)

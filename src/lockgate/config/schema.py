@@ -1,0 +1,72 @@
+"""Every lockgate.toml key, declared once: type, default and help on one line each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lockgate.config.options import Option, positive
+from lockgate.model import Severity
+
+CONFIG_FILE = "lockgate.toml"
+PYPROJECT_FILE = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "lockgate")
+
+
+def non_empty(value: Any) -> str | None:
+    return None if str(value).strip() else "a non-empty string"
+
+
+def not_negative(value: Any) -> str | None:
+    return None if value >= 0 else "a number of 0 or more"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level table; `each=True`: a table of user-named sub-tables, each checked against `options`."""
+
+    name: str
+    options: tuple[Option, ...]
+    help: str
+    each: bool = False
+
+
+SEVERITIES = tuple(s.value for s in Severity)
+
+# fmt: off
+
+PROJECT = Section("project", (
+    Option("name", "str", None, "Service name in reports and the store; defaults to the project folder's name.", check=non_empty),
+    Option("base_branch", "str", "main", "Branch that new-only gating compares against and production deploys come from.", check=non_empty),
+), "The project and its main branch.")
+
+RUN = Section("run", (
+    Option("jobs", "int", 0, "Stages run in parallel; 0 = one per CPU core.", check=not_negative),
+    Option("timeout", "float", 900.0, "Default time limit of each stage, in seconds.", check=positive),
+), "How `lockgate run` schedules stages.")
+
+# Keys every [stages.NAME] table accepts. A stage may re-declare one in its own `options` to change
+# its default (its default wins; type and help stay these). GATE_KEYS go to StageSettings.gate.
+COMMON: tuple[Option, ...] = (
+    Option("enabled", "bool", True, "Run this stage; false skips it."),
+    Option("fail_on", "str", "low", "Lowest severity of an open finding that fails the gate.", choices=SEVERITIES),
+    Option("new_only", "bool", True, "Fail only on findings not in the baseline (new since the base branch)."),
+    Option("timeout", "float", None, "Time limit of this stage in seconds; defaults to run.timeout.", check=positive),
+)
+GATE_KEYS = ("fail_on", "new_only", "timeout")
+
+SUPPRESS = Section("suppress", (
+    Option("reason", "str", None, "Why this finding is accepted (required).", check=non_empty),
+    Option("expires", "date", None, "Date the suppression stops applying, e.g. 2027-03-31 (required)."),
+    Option("stage", "str", None, "Only findings of this stage."),
+    Option("rule", "str", None, "Only findings of this rule id, e.g. B101."),
+    Option("path", "str", None, "Only findings in files matching this glob, e.g. tests/*."),
+    Option("fingerprint", "str", None, "Only the finding with this fingerprint (from the reports)."),
+), "Accepted findings ([[suppress]], one table each). Give at least one of rule, path, fingerprint.")
+
+# Other top-level sections, one line each; `Config.sections[name]` holds their frozen values.
+SECTIONS: tuple[Section, ...] = ()
+
+# fmt: on
+
+RESERVED = ("project", "run", "stages", "suppress")
