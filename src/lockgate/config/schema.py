@@ -62,7 +62,7 @@ SUPPRESS = Section("suppress", (
     Option("rule", "str", None, "Only findings of this rule id, e.g. B101."),
     Option("path", "str", None, "Only findings in files matching this glob, e.g. tests/*."),
     Option("fingerprint", "str", None, "Only the finding with this fingerprint (from the reports)."),
-), "Accepted findings ([[suppress]], one table each). Give at least one of rule, path, fingerprint.")
+), "Accepted findings, one `[[suppress]]` table each; give at least one of `rule`, `path`, `fingerprint`.")
 
 # Other top-level sections, one line each; `Config.sections[name]` holds their frozen values.
 SECTIONS: tuple[Section, ...] = ()
