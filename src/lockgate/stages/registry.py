@@ -11,6 +11,7 @@ from lockgate.stages.interface import Stage
 BUILTIN: dict[str, str] = {
     "lint": "lockgate.stages.lint:LintStage",
     "test": "lockgate.stages.test:TestStage",
+    "sast": "lockgate.stages.sast:SastStage",
 }
 
 

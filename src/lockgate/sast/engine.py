@@ -1,0 +1,120 @@
+"""What every SAST engine adapter shares: its result value, file helpers and tool-version lookup."""
+
+from __future__ import annotations
+
+import glob
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lockgate.model import Finding, Location, Severity, fingerprint
+from lockgate.tools import proc
+
+CONFIDENCES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """Findings of one engine plus the files it could not scan (path, line, reason)."""
+
+    engine: str
+    version: str
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[tuple[str, int | None, str], ...] = ()
+    artifacts: tuple[str, ...] = ()
+    failed: str | None = None  # the engine itself failed: why (its findings are then partial)
+    scanned: int = 0
+
+
+@dataclass
+class FindingSpec:
+    """Engine-neutral description of one hit, turned into a Finding by `make_finding`."""
+
+    tool: str
+    rule_id: str
+    message: str
+    severity: Severity
+    path: str
+    line: int | None
+    end_line: int | None = None
+    col: int | None = None
+    end_col: int | None = None
+    cwe: tuple[str, ...] = ()
+    confidence: str | None = None
+    help_text: str | None = None
+    help_uri: str | None = None
+    extra_tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def make_finding(project: Path, spec: FindingSpec) -> Finding:
+    snippet = source_lines(project / spec.path, spec.line, spec.end_line)
+    tags = tuple(
+        dict.fromkeys((*spec.cwe, *_confidence_tag(spec.confidence), "security", *spec.extra_tags))
+    )
+    help_text = spec.help_text
+    if spec.confidence and help_text:
+        help_text = f"{help_text} (confidence: {spec.confidence})"
+    return Finding(
+        stage="sast",
+        tool=spec.tool,
+        rule_id=spec.rule_id,
+        message=spec.message,
+        severity=spec.severity,
+        fingerprint=fingerprint(spec.rule_id, spec.path, snippet or spec.message),
+        location=Location(spec.path, spec.line, spec.col, spec.end_line, spec.end_col),
+        help_uri=spec.help_uri,
+        help_text=help_text,
+        tags=tags,
+    )
+
+
+def _confidence_tag(confidence: str | None) -> tuple[str, ...]:
+    return (f"confidence:{confidence.lower()}",) if confidence else ()
+
+
+def cwe_tags(value: object) -> tuple[str, ...]:
+    """`"CWE-89: SQL..."`, `["CWE-89"]`, `89` or `{"id": 89}` → ("CWE-89",)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    tags: list[str] = []
+    for item in items:
+        raw = item.get("id") if isinstance(item, dict) else item
+        match = re.search(r"(\d+)", str(raw)) if raw is not None else None
+        if match and int(match.group(1)) > 0:
+            tags.append(f"CWE-{int(match.group(1))}")
+    return tuple(tags)
+
+
+def source_lines(path: Path, start: int | None, end: int | None) -> str:
+    """The text of lines start..end (1-based) of `path`, '' when unreadable."""
+    if not start:
+        return ""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return ""
+    return "\n".join(lines[start - 1 : (end or start)])
+
+
+def dist_version(tool: str, dist: str) -> str:
+    """Version of the Python distribution `dist` in the venv that holds `tool`, without running it."""
+    exe = proc.which(tool)
+    if exe is None:
+        return "missing"
+    venv = Path(exe).parent.parent
+    pattern = str(venv / "lib" / "python*" / "site-packages" / f"{dist}-*.dist-info")
+    for hit in sorted(glob.glob(pattern)):
+        return Path(hit).name[len(dist) + 1 : -len(".dist-info")]
+    done = proc.run([exe, "--version"], timeout=60)
+    match = re.search(r"\d+\.\d+(\.\d+)?", done.stdout + done.stderr)
+    return match.group(0) if match else "unknown"
+
+
+def parse_json_output(text: str) -> object:
+    """The JSON document in a tool's stdout, skipping log lines printed before it."""
+    import json
+
+    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
+    if start < 0:
+        raise ValueError("no JSON in the output")
+    return json.loads(text[start:])

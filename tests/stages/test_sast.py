@@ -1,0 +1,143 @@
+"""The sast stage on a fixture tree in every supported language (one run of each real engine)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lockgate.model import Severity, StageResult, Status
+from lockgate.stages.sast import SKIPPED_RULE, SastStage
+from lockgate.tools import proc
+from tests.testing.harness import FIXTURES, copy_project, make_context, run_stage
+
+SAMPLES = FIXTURES / "sast" / "mixed"
+_ANNOTATION = re.compile(r"(ruleid|ok): (lockgate\.[\w.-]+)")
+needs_all = pytest.mark.skipif(
+    not all(proc.which(t) for t in ("semgrep", "bandit", "checkov")),
+    reason="semgrep, bandit and checkov are installed by scripts/bootstrap",
+)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StageResult]:
+    tmp = tmp_path_factory.mktemp("sast")
+    project = copy_project(SAMPLES, tmp / "project")
+    (project / "big.py").write_text("x = 1\n" * 40_000)  # 234 KiB
+    (project / "blob.py").write_bytes(b"\x00\x01binary\x00" * 10)
+    return project, run_stage(SastStage, project, tmp, max_file_kb=200)
+
+
+def expected(project: Path) -> tuple[set[tuple[str, str, int]], set[tuple[str, str, int]]]:
+    """(rule, path, line) that must be flagged, and those that must not, from the annotations."""
+    flag, clean = set(), set()
+    for path in project.rglob("*"):
+        if not path.is_file() or path.name in {"big.py", "blob.py"}:
+            continue
+        for no, line in enumerate(path.read_text().splitlines(), start=1):
+            for kind, rule in _ANNOTATION.findall(line):
+                key = (rule, path.relative_to(project).as_posix(), no + 1)
+                (flag if kind == "ruleid" else clean).add(key)
+    return flag, clean
+
+
+@needs_all
+def test_every_semgrep_rule_flags_its_positive_and_not_its_negative(mixed) -> None:
+    project, result = mixed
+    flag, clean = expected(project)
+    got = {
+        (f.rule_id, f.location.path, f.location.start_line)
+        for f in result.findings
+        if f.tool == "semgrep"
+    }
+    assert flag and flag <= got
+    assert not clean & got
+    assert got <= flag  # no hit outside the annotated lines
+
+
+@needs_all
+def test_findings_carry_cwe_confidence_help_and_stable_fingerprints(mixed) -> None:
+    _, result = mixed
+    real = [f for f in result.findings if f.rule_id != SKIPPED_RULE]
+    for finding in real:
+        assert any(re.fullmatch(r"CWE-\d+", t) for t in finding.tags), finding
+        assert any(t.startswith("confidence:") for t in finding.tags), finding
+        assert finding.help_text and finding.help_uri and finding.location
+    sql = next(f for f in real if f.rule_id == "lockgate.python.sql-string-format")
+    assert sql.severity is Severity.HIGH and "CWE-89" in sql.tags
+    assert len({f.fingerprint for f in real}) == len(real)
+
+
+@needs_all
+def test_bandit_and_checkov_report_too(mixed) -> None:
+    _, result = mixed
+    by_tool = {
+        t: {f.rule_id for f in result.findings if f.tool == t} for t in ("bandit", "checkov")
+    }
+    assert {"bandit.B602", "bandit.B307", "bandit.B506", "bandit.B501"} <= by_tool["bandit"]
+    assert {"CKV_AWS_24", "CKV_DOCKER_1", "CKV_DOCKER_4"} <= by_tool["checkov"]
+    containerfile = [
+        f for f in result.findings if f.location and f.location.path == "Containerfile"
+    ]
+    assert any(f.rule_id == "CKV_DOCKER_1" and f.location.start_line == 4 for f in containerfile)
+    assert dict(result.tool_versions) == {
+        "semgrep": "1.185.0",
+        "bandit": "1.9.4",
+        "checkov": "3.3.30",
+    }
+    assert {"semgrep.json", "semgrep.sarif", "bandit.json", "checkov.json"} <= set(result.artifacts)
+
+
+@needs_all
+def test_huge_and_binary_files_are_reported_not_silently_passed(mixed) -> None:
+    _, result = mixed
+    skipped = {f.location.path: f for f in result.findings if f.rule_id == SKIPPED_RULE}
+    assert set(skipped) == {"big.py", "blob.py"}
+    assert "max_file_kb" in skipped["big.py"].message and "binary" in skipped["blob.py"].message
+    assert result.status is Status.WARNED
+    assert "2 files not scanned" in result.summary
+
+
+def test_missing_engine_is_named_and_the_rest_still_runs(tmp_path: Path, monkeypatch) -> None:
+    if not proc.which("bandit"):
+        pytest.skip("bandit is installed by scripts/bootstrap")
+    monkeypatch.setenv("LOCKGATE_CHECKOV_BIN", str(tmp_path / "no-such-checkov"))
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "app.py").write_text("import subprocess\nsubprocess.call('ls', shell=True)\n")
+    (project / "main.tf").write_text('resource "aws_ebs_volume" "v" {\n  size = 1\n}\n')
+    result = run_stage(SastStage, project, tmp_path, engines=["bandit", "checkov"])
+    assert result.status is Status.WARNED
+    assert "NOT scanned, not installed: checkov" in result.summary
+    assert any(f.rule_id == "bandit.B602" for f in result.findings)
+
+
+def test_no_engine_installed_says_how_to_install(tmp_path: Path, monkeypatch) -> None:
+    for tool in ("SEMGREP", "BANDIT", "CHECKOV"):
+        monkeypatch.setenv(f"LOCKGATE_{tool}_BIN", str(tmp_path / "missing"))
+    ctx = make_context(SastStage, tmp_path, tmp_path / "art")
+    why = SastStage().available(ctx)
+    assert why and "scripts/bootstrap" in why
+
+
+def test_project_without_sources_is_skipped(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "README.md").write_text("# nothing to scan\n")
+    ctx = make_context(SastStage, project, tmp_path / "art")
+    result = SastStage().run(ctx)
+    assert result.status is Status.SKIPPED and "no Python" in result.summary
+
+
+def test_cache_key_follows_source_content(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.py").write_text("x = 1\n")
+    ctx = make_context(SastStage, project, tmp_path / "art")
+    first = SastStage().cache_key(ctx)
+    (project / "a.py").write_text("x = 2\n")
+    second = SastStage().cache_key(ctx)
+    assert second != first
+    (project / "notes.txt").write_text("not a source\n")
+    assert SastStage().cache_key(ctx) == second
