@@ -1,0 +1,1 @@
+"""Store schema revisions, oldest first; the newest must match migrate.HEAD."""
