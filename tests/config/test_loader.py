@@ -222,6 +222,24 @@ def test_all_errors_are_reported_together(tmp_path: Path) -> None:
     assert "also lockgate.toml:3: run.timeout: expected a number" in err.message
 
 
+def test_errors_are_listed_in_file_order(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        """
+        [stages.lint]
+        fail_on = "severe"
+
+        [stages.lnt]
+        x = 1
+    """,
+    )
+    err = load_error(tmp_path)
+    assert err.where == "lockgate.toml:2" and err.message.startswith("stages.lint.fail_on")
+    assert err.message.endswith(
+        "also lockgate.toml:4: unknown stage 'lnt' in [stages]; did you mean 'lint'?"
+    )
+
+
 def test_section_that_is_not_a_table(tmp_path: Path) -> None:
     write(tmp_path, 'run = "fast"\n')
     err = load_error(tmp_path)
@@ -268,12 +286,12 @@ def test_unknown_keys_warn_with_suggestion(tmp_path: Path) -> None:
     """,
     )
     config = load(tmp_path)
-    assert config.warnings == (
-        "lockgate.toml:11: unknown section 'stagse'; did you mean 'stages'?",
+    assert config.warnings == (  # in file order
         "lockgate.toml:2: unknown key 'nmae' in [project]; did you mean 'name'?",
         "lockgate.toml:5: unknown key 'job' in [run]; did you mean 'jobs'?",
         "lockgate.toml:8: unknown key 'fail_onn' in [stages.lint]; did you mean 'fail_on'?",
         "lockgate.toml:9: unknown key 'zzz' in [stages.lint]",
+        "lockgate.toml:11: unknown section 'stagse'; did you mean 'stages'?",
     )
     assert config.stages["lint"].gate.fail_on is Severity.MEDIUM  # the typo did not apply
 

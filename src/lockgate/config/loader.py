@@ -123,7 +123,6 @@ def load_config(
         stages = all_stages()
     source = _find_source(root)
     reader = _Reader(source.label, source.lines)
-    reader.warnings.extend(source.warnings)
     config = _build(root, source, reader, stages, schema.SECTIONS if sections is None else sections)
     reader.raise_errors()
     return config
@@ -289,9 +288,19 @@ class _Reader:
     def raise_errors(self) -> None:
         if not self.errors:
             return
-        first, *rest = self.errors
+        first, *rest = sorted(self.errors, key=_line_number)
         message = first.message + "".join(f"\n  also {p.where}: {p.message}" for p in rest)
         raise LockgateError(message, where=first.where, hint=first.hint)
+
+
+def _line_number(problem: _Problem) -> int:
+    line = problem.where.rpartition(":")[2]
+    return int(line) if line.isdigit() else 0
+
+
+def _warning_line(warning: str) -> int:
+    m = re.match(r"[^:]*:(\d+):", warning)
+    return int(m.group(1)) if m else 0
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -367,7 +376,7 @@ def _build(
         sections=MappingProxyType(
             {s.name: _section(reader, s, data.get(s.name)) for s in sections}
         ),
-        warnings=tuple(reader.warnings),
+        warnings=source.warnings + tuple(sorted(reader.warnings, key=_warning_line)),
         key_lines=MappingProxyType({_dotted(k): n for k, n in source.lines.items()}),
     )
 

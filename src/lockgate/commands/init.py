@@ -1,0 +1,224 @@
+"""`lockgate init [PATH]`: detect the project's stacks and write a commented starting lockgate.toml."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from lockgate.config import schema
+from lockgate.config.loader import stage_options
+from lockgate.errors import LockgateError
+from lockgate.fsutil import ALWAYS_SKIPPED
+from lockgate.stages.interface import Stage
+
+MAX_DEPTH = 5  # how deep stack detection looks (csproj and .tf files usually sit in subfolders)
+SITE_DIRS = ("", "public", "site", "www", "html", "static")
+
+Detector = Callable[[frozenset[str]], bool]
+
+
+def _at_root(*names: str) -> Detector:
+    return lambda files: any(n in files for n in names)
+
+
+def _anywhere(*suffixes: str) -> Detector:
+    return lambda files: any(f.endswith(suffixes) for f in files)
+
+
+def _requirements(files: frozenset[str]) -> bool:
+    return any(
+        (f.startswith("requirements") and f.endswith(".txt") and "/" not in f)
+        or (f.startswith("requirements/") and f.endswith(".txt") and f.count("/") == 1)
+        for f in files
+    )
+
+
+# id, label, detector over the project's relative file paths; "static" is decided last.
+STACKS: tuple[tuple[str, str, Detector], ...] = (
+    ("python", "Python", lambda f: _at_root("pyproject.toml", "setup.py")(f) or _requirements(f)),
+    ("node", "Node.js", _at_root("package.json")),
+    ("dotnet", ".NET", _anywhere(".csproj", ".sln")),
+    ("ruby", "Ruby", _at_root("Gemfile")),
+    ("terraform", "Terraform", _anywhere(".tf")),
+)
+STATIC = ("static", "static site")
+TESTABLE = frozenset({"python", "node", "dotnet", "ruby"})  # stacks that usually have a test suite
+LABELS = dict([*((i, label) for i, label, _ in STACKS), STATIC])
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help="write a commented lockgate.toml for the project's stack",
+        description="Detect the project's stacks (Python, Node.js, .NET, Ruby, Terraform, static "
+        "site) and write a minimal, commented lockgate.toml.",
+    )
+    p.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing lockgate.toml")
+    p.set_defaults(func=execute)
+
+
+def execute(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    written, stacks = init_project(root, force=args.force)
+    found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
+    print(f"wrote {written} ({found})")
+    if (root / schema.PYPROJECT_FILE).is_file() and _has_tool_table(root / schema.PYPROJECT_FILE):
+        print(
+            f"note: {schema.PYPROJECT_FILE} has a [tool.lockgate] table; {schema.CONFIG_FILE} "
+            "now takes precedence, so move those settings over",
+            file=sys.stderr,
+        )
+    print("next: review it, then run `lockgate run`")
+    return 0
+
+
+def init_project(
+    path: Path, *, force: bool = False, stages: Mapping[str, type[Stage]] | None = None
+) -> tuple[Path, tuple[str, ...]]:
+    """Write `path`/lockgate.toml for the detected stacks; return the file and the stack ids.
+
+    `stages` defaults to every registered stage. Refuses to overwrite unless `force`.
+    """
+    if not path.is_dir():
+        raise LockgateError(f"not a folder: {path}", hint="pass the project's root folder")
+    target = path / schema.CONFIG_FILE
+    if target.exists() and not force:
+        raise LockgateError(
+            f"{schema.CONFIG_FILE} already exists",
+            where=str(target),
+            hint="edit it, or rerun with --force to replace it with a fresh one",
+        )
+    if stages is None:
+        from lockgate.stages.registry import all_stages
+
+        stages = all_stages()
+    stacks = detect_stacks(path)
+    name = path.resolve().name
+    text = render_config(name, base_branch(path), stacks, stages)
+    target.write_text(text, encoding="utf-8")
+    return target, stacks
+
+
+def detect_stacks(root: Path) -> tuple[str, ...]:
+    """Ids of the stacks found under `root`, in STACKS order; ("static",) when only a site is."""
+    files = frozenset(_files(root))
+    found = tuple(stack for stack, _, detect in STACKS if detect(files))
+    if not found and any(f"{d}/index.html".lstrip("/") in files for d in SITE_DIRS):
+        return (STATIC[0],)
+    return found
+
+
+def _files(root: Path) -> Iterable[str]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = Path(dirpath).relative_to(root)
+        depth = len(rel.parts)
+        dirnames[:] = [] if depth >= MAX_DEPTH else [d for d in dirnames if d not in ALWAYS_SKIPPED]
+        yield from ((rel / f).as_posix() for f in filenames)
+
+
+def base_branch(root: Path) -> str:
+    """The remote's default branch when git knows it, else main, else master, else "main"."""
+    git = root / ".git"
+    origin_head = _read(git / "refs" / "remotes" / "origin" / "HEAD")
+    if origin_head.startswith("ref: refs/remotes/origin/"):
+        return origin_head.removeprefix("ref: refs/remotes/origin/").strip()
+    packed = _read(git / "packed-refs")
+    for candidate in ("main", "master"):
+        if (git / "refs" / "heads" / candidate).is_file() or f" refs/heads/{candidate}\n" in packed:
+            return candidate
+    return "main"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    return any(line.strip().startswith("[tool.lockgate") for line in _read(pyproject).splitlines())
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def render_config(
+    name: str, branch: str, stacks: tuple[str, ...], stages: Mapping[str, type[Stage]]
+) -> str:
+    """A minimal, commented lockgate.toml that load_config accepts for these stages."""
+    found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
+    run = {o.name: o.default for o in schema.RUN.options}
+    parts = [
+        f"# lockgate configuration, written by `lockgate init` (detected: {found}).",
+        "# Keys left out keep their defaults. Every key, its type and default: the",
+        '# "Config reference" section of lockgate\'s README. Unknown keys are reported.',
+        "",
+        "[project]",
+        "# Service name in reports, the run history and deployments.",
+        f"name = {_toml_string(name)}",
+        "# Branch that new findings are compared against; production deploys come only from it.",
+        f"base_branch = {_toml_string(branch)}",
+        "",
+        "[run]",
+        "# Stages run in parallel; 0 = one per CPU core.",
+        f"jobs = {run['jobs']}",
+        "# Time limit of each stage, in seconds (a stage may set its own `timeout`).",
+        f"timeout = {int(run['timeout'])}",
+        "",
+        *_stages_intro(stages),
+        *_stage_blocks(stacks, stages),
+        "# An accepted finding needs a reason and an expiry date (expired ones fail the gate):",
+        "# [[suppress]]",
+        '# stage = "lint"',
+        '# rule = "E501"',
+        '# path = "tests/*"',
+        '# reason = "long test data lines are fine"',
+        "# expires = 2027-03-31",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _stages_intro(stages: Mapping[str, type[Stage]]) -> list[str]:
+    lines = ["# Stages (tune each in a [stages.NAME] table):"]
+    for name, cls in stages.items():
+        description = " ".join(str(getattr(cls, "description", "")).split())
+        lines.append(f"#   {name:<14} {description}".rstrip())
+    lines += [
+        "# Every stage accepts: enabled (true/false); fail_on, the lowest severity that fails the",
+        "# gate (critical, high, medium, low, info); new_only, fail only on findings that are new",
+        "# compared with base_branch; timeout (seconds).",
+        "",
+    ]
+    return lines
+
+
+def _stage_blocks(stacks: tuple[str, ...], stages: Mapping[str, type[Stage]]) -> list[str]:
+    lines: list[str] = []
+    if "lint" in stages:
+        fail_on = next(o.default for o in stage_options(stages["lint"]) if o.name == "fail_on")
+        lines += [
+            "[stages.lint]",
+            "# Lowest severity of a new lint finding that fails the gate.",
+            f"fail_on = {_toml_string(fail_on)}",
+            "",
+        ]
+    if "test" in stages and not TESTABLE & set(stacks):
+        lines += [
+            "[stages.test]",
+            "# No test suite detected for this stack; set true once there is one.",
+            "enabled = false",
+            "",
+        ]
+    return lines
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'

@@ -1,0 +1,180 @@
+"""`lockgate init`: stack detection on sample trees, a commented file load_config accepts, no clobbering."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from lockgate.cli.main import main
+from lockgate.commands import init
+from lockgate.commands.init import base_branch, detect_stacks, init_project
+from lockgate.config.loader import load_config
+from lockgate.errors import LockgateError
+from lockgate.model import Severity
+from tests.config.fakes import FAKE_STAGES
+
+
+def tree(root: Path, *files: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "stacks"),
+    [
+        (("pyproject.toml", "src/app/__init__.py"), ("python",)),
+        (("setup.py",), ("python",)),
+        (("requirements-dev.txt",), ("python",)),
+        (("requirements/base.txt",), ("python",)),
+        (("package.json", "index.html"), ("node",)),
+        (("src/Api/Api.csproj",), ("dotnet",)),
+        (("Tenancy.sln",), ("dotnet",)),
+        (("Gemfile", "app/models/user.rb"), ("ruby",)),
+        (("terraform/main.tf", "terraform/variables.tf"), ("terraform",)),
+        (("index.html", "style.css"), ("static",)),
+        (("public/index.html",), ("static",)),
+        (
+            ("pyproject.toml", "frontend/x.js", "package.json", "infra/main.tf"),
+            ("python", "node", "terraform"),
+        ),
+        (("README.md",), ()),
+        (("node_modules/pkg/main.tf", "docs/requirements.txt"), ()),  # skipped / not at the root
+        (("a/b/c/d/e/f/deep.tf",), ()),  # deeper than detection looks
+    ],
+)
+def test_detect_stacks(tmp_path: Path, files: tuple[str, ...], stacks: tuple[str, ...]) -> None:
+    assert detect_stacks(tree(tmp_path / "p", *files)) == stacks
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        ("pyproject.toml",),
+        ("package.json",),
+        ("App.csproj",),
+        ("Gemfile",),
+        ("terraform/main.tf",),
+        ("index.html",),
+        (),
+    ],
+)
+def test_written_file_loads_for_every_stack(tmp_path: Path, files: tuple[str, ...]) -> None:
+    root = tree(tmp_path / "my-service", *files)
+    written, stacks = init_project(root, stages=FAKE_STAGES)
+    assert written == root / "lockgate.toml"
+    config = load_config(root, FAKE_STAGES)
+    assert config.path == written and config.warnings == ()
+    assert config.project.name == "my-service" and config.project.base_branch == "main"
+    # the lint fake re-declares fail_on = "medium": init writes the stage's own default
+    assert config.stages["lint"].gate.fail_on is Severity.MEDIUM
+    has_tests = bool({"python", "node", "dotnet", "ruby"} & set(stacks))
+    assert config.stages["test"].enabled is has_tests
+
+
+def test_written_file_is_commented_and_names_the_stacks(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml", "infra/main.tf")
+    written, stacks = init_project(root, stages=FAKE_STAGES)
+    assert stacks == ("python", "terraform")
+    text = written.read_text()
+    assert "(detected: Python, Terraform)" in text and "Config reference" in text
+    assert "#   lint           Fake linter." in text
+    lines = text.splitlines()
+    for i, line in enumerate(lines):  # every key it sets has a comment just above it
+        if "=" in line and not line.startswith("#"):
+            assert lines[i - 1].startswith("#"), line
+    suppress = "\n".join(line.removeprefix("# ") for line in lines if line.startswith("# [[sup"))
+    assert suppress == "[[suppress]]"
+
+
+def test_commented_suppression_example_is_valid_when_uncommented(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    written, _ = init_project(root, stages=FAKE_STAGES)
+    lines = written.read_text().splitlines()
+    start = lines.index("# [[suppress]]")
+    example = [line.removeprefix("# ") for line in lines[start:]]
+    written.write_text("\n".join(lines[:start] + example) + "\n")
+    (suppression,) = load_config(root, FAKE_STAGES).suppressions
+    assert suppression.stage == "lint" and suppression.reason
+
+
+def test_odd_folder_names_are_escaped(tmp_path: Path) -> None:
+    root = tree(tmp_path / 'we"ird\\name')
+    init_project(root, stages=FAKE_STAGES)
+    assert load_config(root, FAKE_STAGES).project.name == 'we"ird\\name'
+
+
+def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "Gemfile")
+    (root / "lockgate.toml").write_text("# mine\n")
+    with pytest.raises(LockgateError) as info:
+        init_project(root, stages=FAKE_STAGES)
+    assert "already exists" in info.value.message and "--force" in (info.value.hint or "")
+    assert (root / "lockgate.toml").read_text() == "# mine\n"
+    init_project(root, force=True, stages=FAKE_STAGES)
+    assert "detected: Ruby" in (root / "lockgate.toml").read_text()
+
+
+def test_missing_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LockgateError, match="not a folder"):
+        init_project(tmp_path / "nope", stages=FAKE_STAGES)
+
+
+def test_base_branch_from_git_metadata(tmp_path: Path) -> None:
+    git = tmp_path / ".git"
+    assert base_branch(tmp_path) == "main"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "refs" / "heads" / "master").write_text("0" * 40 + "\n")
+    assert base_branch(tmp_path) == "master"
+    (git / "refs" / "remotes" / "origin").mkdir(parents=True)
+    (git / "refs" / "remotes" / "origin" / "HEAD").write_text("ref: refs/remotes/origin/trunk\n")
+    assert base_branch(tmp_path) == "trunk"
+
+
+def test_base_branch_from_packed_refs(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "packed-refs").write_text(f"{'1' * 40} refs/heads/master\n")
+    assert base_branch(tmp_path) == "master"
+
+
+def run_init(*argv: str) -> int:
+    """`lockgate init` through its own argparse registration (as cli.main does it)."""
+    parser = argparse.ArgumentParser(prog="lockgate")
+    init.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["init", *argv])
+    return int(args.func(args))
+
+
+def test_cli_init_with_registered_stages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    assert run_init(str(root)) == 0
+    out = capsys.readouterr().out
+    assert "lockgate.toml (Python)" in out and "lockgate run" in out
+    config = load_config(root)  # the real registry
+    assert config.warnings == ()
+    with pytest.raises(LockgateError, match="already exists"):
+        run_init(str(root))
+    assert run_init(str(root), "--force") == 0
+
+
+def test_cli_init_notes_a_pyproject_tool_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path / "svc")
+    (root / "pyproject.toml").write_text("[tool.lockgate.run]\njobs = 1\n")
+    assert run_init(str(root)) == 0
+    assert "now takes precedence" in capsys.readouterr().err
+
+
+def test_init_is_a_lockgate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tree(tmp_path / "svc", "Gemfile")
+    assert main(["init", str(root)]) == 0
+    assert main(["init", str(root)]) == 2  # the top-level handler turns LockgateError into exit 2
+    assert "error: " in capsys.readouterr().err
