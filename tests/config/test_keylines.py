@@ -102,3 +102,10 @@ def test_nested_array_index_restarts_under_each_parent() -> None:
 def test_escaped_quotes_and_comments() -> None:
     text = 'a = "say \\"[\\" here" # [ not an array\nb = 2\n'
     assert key_lines(text) == {("a",): 1, ("b",): 2}
+
+
+def test_quoted_keys_are_unescaped_like_tomllib() -> None:
+    text = '[a]\n"x\\u0041\\"y" = 1\n\'lit\\n\' = 2\n"tab\\tz" = 3\n'
+    parsed = tomllib.loads(text)["a"]
+    lines = key_lines(text)
+    assert [lines[("a", k)] for k in parsed] == [2, 3, 4]

@@ -474,6 +474,14 @@ def test_invalid_suppressions(tmp_path: Path, body: str, message: str, line: int
     assert err.where == f"lockgate.toml:{line}"
 
 
+def test_missing_required_suppression_key_names_a_near_miss(tmp_path: Path) -> None:
+    write(tmp_path, '[[suppress]]\nrule = "B1"\nreason = "ok"\nexpire = 2027-01-01\n')
+    err = load_error(tmp_path)
+    assert err.message == (
+        "[[suppress]] #1 has no expires ('expire' is not a key; did you mean 'expires'?)"
+    )
+
+
 def test_second_bad_suppression_points_at_its_own_table(tmp_path: Path) -> None:
     write(tmp_path, SUPPRESS + '\n[[suppress]]\nrule = "X"\nreason = "no expiry"\n')
     err = load_error(tmp_path)
@@ -546,3 +554,21 @@ def test_declared_section_errors(tmp_path: Path) -> None:
     write(tmp_path, '[environments]\nreview = "http://x"\n')
     with pytest.raises(LockgateError, match=r"^environments.review: expected a table"):
         load_with_sections(tmp_path)
+
+
+def test_long_and_hostile_values_are_shown_short_and_escaped(tmp_path: Path) -> None:
+    write(tmp_path, '[project]\nbase_branch = 1\n[stages.test]\ncommand = ["' + "x" * 500 + '"]\n')
+    err = load_error(tmp_path)
+    assert err.message.startswith("project.base_branch: expected a string, found 1 (an integer)")
+    assert "command: expected a string, found an array" in err.message
+    write(tmp_path, '[stages.test]\ncoverage_min = "' + "\\u001b[31m" + "y" * 200 + '"\n')
+    err = load_error(tmp_path)
+    assert "\x1b" not in err.message and "..." in err.message and len(err.message) < 140
+
+
+def test_hostile_key_names_are_escaped_in_warnings(tmp_path: Path) -> None:
+    write(tmp_path, '[run]\n"\\u001b[2Jjobs" = 1\n')
+    (warning,) = load(tmp_path).warnings
+    assert "\x1b" not in warning and warning.startswith(
+        "lockgate.toml:2: unknown key '\\x1b[2Jjobs'"
+    )

@@ -72,10 +72,21 @@ def _parts(dotted: str) -> KeyPath:
     return tuple(_unquote(p) for p in re.findall(_PART, dotted))
 
 
+_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[btnfr"\\])')
+_SIMPLE = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
 def _unquote(part: str) -> str:
-    if part[:1] in "\"'" and len(part) >= 2:
+    if part[:1] == "'" and len(part) >= 2:
         return part[1:-1]
+    if part[:1] == '"' and len(part) >= 2:
+        return _ESCAPE.sub(_unescape, part[1:-1])
     return part
+
+
+def _unescape(m: re.Match[str]) -> str:
+    code = m.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" else _SIMPLE[code]
 
 
 class _State:

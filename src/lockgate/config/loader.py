@@ -8,7 +8,7 @@ import fnmatch
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -17,6 +17,13 @@ from typing import Any
 from lockgate.config import schema
 from lockgate.config.keylines import KeyPath, key_lines, line_of
 from lockgate.config.options import Option
+from lockgate.config.validate import (
+    Reader,
+    describe,
+    did_you_mean,
+    dotted,
+    warning_line,
+)
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Severity
 from lockgate.stages.interface import Gate, Stage
@@ -122,7 +129,7 @@ def load_config(
 
         stages = all_stages()
     source = _find_source(root)
-    reader = _Reader(source.label, source.lines)
+    reader = Reader(source.label, source.lines)
     config = _build(root, source, reader, stages, schema.SECTIONS if sections is None else sections)
     reader.raise_errors()
     return config
@@ -161,7 +168,7 @@ def _find_source(root: Path) -> _Source:
             if not isinstance(table, dict):
                 line = line_of(lines, schema.PYPROJECT_TABLE)
                 raise LockgateError(
-                    f"tool.lockgate: expected a table, found {_describe(table)}",
+                    f"tool.lockgate: expected a table, found {describe(table)}",
                     where=f"{label}:{line}" if line else label,
                     hint="write the settings under a [tool.lockgate] header",
                 )
@@ -218,141 +225,13 @@ def _label(root: Path, path: Path) -> str:
         return str(path)
 
 
-# --- validation ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Problem:
-    where: str
-    message: str
-    hint: str | None
-
-
-class _Reader:
-    """Checks tables against declared options, collecting warnings and errors with file:line."""
-
-    def __init__(self, label: str, lines: Mapping[KeyPath, int]) -> None:
-        self.label = label
-        self.lines = lines
-        self.warnings: list[str] = []
-        self.errors: list[_Problem] = []
-
-    def where(self, key: KeyPath) -> str:
-        line = line_of(self.lines, key)
-        return f"{self.label}:{line}" if line is not None else self.label
-
-    def warn(self, key: KeyPath, message: str) -> None:
-        self.warnings.append(f"{self.where(key)}: {message}")
-
-    def error(self, key: KeyPath, message: str, hint: str | None = None) -> None:
-        self.errors.append(_Problem(self.where(key), message, hint))
-
-    def unknown(self, key: KeyPath, known: Iterable[str], what: str = "key") -> str:
-        """Sentence naming an unknown key, with a suggestion when one is close."""
-        scope = f" in [{'.'.join(key[:-1])}]" if len(key) > 1 else ""
-        text = f"unknown {what} '{key[-1]}'{scope}"
-        return text + did_you_mean(key[-1], known)
-
-    def is_table(self, key: KeyPath, value: Any) -> bool:
-        if isinstance(value, dict):
-            return True
-        self.error(
-            key,
-            f"{_dotted(key)}: expected a table, found {_describe(value)}",
-            f"write it as a [{_dotted(key)}] table",
-        )
-        return False
-
-    def table(self, key: KeyPath, raw: Any, options: Iterable[Option]) -> dict[str, Any]:
-        """Validated values of one table: every option present, defaults filled, frozen."""
-        declared = {o.name: o for o in options}
-        values = {name: _freeze(o.default) for name, o in declared.items()}
-        if raw is None or not self.is_table(key, raw):
-            return values
-        for name, value in raw.items():
-            option = declared.get(name)
-            if option is None:
-                self.warn((*key, name), self.unknown((*key, name), declared))
-                continue
-            expected = option.validate(value)
-            if expected is not None:
-                self.error(
-                    (*key, name),
-                    f"{_dotted((*key, name))}: expected {expected}, found {_describe(value)}",
-                    f"{name}: {option.help}",
-                )
-                continue
-            values[name] = _freeze(float(value) if option.kind == "float" else value)
-        return values
-
-    def raise_errors(self) -> None:
-        if not self.errors:
-            return
-        first, *rest = sorted(self.errors, key=_line_number)
-        message = first.message + "".join(f"\n  also {p.where}: {p.message}" for p in rest)
-        raise LockgateError(message, where=first.where, hint=first.hint)
-
-
-def _line_number(problem: _Problem) -> int:
-    line = problem.where.rpartition(":")[2]
-    return int(line) if line.isdigit() else 0
-
-
-def _warning_line(warning: str) -> int:
-    m = re.match(r"[^:]*:(\d+):", warning)
-    return int(m.group(1)) if m else 0
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _dotted(key: KeyPath) -> str:
-    return ".".join(key)
-
-
-def _describe(value: Any) -> str:
-    kind = {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "an array",
-        dict: "a table",
-        datetime.date: "a date",
-        datetime.datetime: "a date-time",
-        datetime.time: "a time",
-    }.get(type(value), "a value")
-    if isinstance(value, list | dict):
-        return kind
-    shown = repr(value) if isinstance(value, str) else _toml_literal(value)
-    return f"{shown} ({kind})"
-
-
-def _toml_literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return repr(value)
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict | MappingProxyType):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
 # --- building the Config ------------------------------------------------------------------------
 
 
 def _build(
     root: Path,
     source: _Source,
-    reader: _Reader,
+    reader: Reader,
     stages: Mapping[str, type[Stage]],
     sections: tuple[schema.Section, ...],
 ) -> Config:
@@ -376,8 +255,8 @@ def _build(
         sections=MappingProxyType(
             {s.name: _section(reader, s, data.get(s.name)) for s in sections}
         ),
-        warnings=source.warnings + tuple(sorted(reader.warnings, key=_warning_line)),
-        key_lines=MappingProxyType({_dotted(k): n for k, n in source.lines.items()}),
+        warnings=source.warnings + tuple(sorted(reader.warnings, key=warning_line)),
+        key_lines=MappingProxyType({dotted(k): n for k, n in source.lines.items()}),
     )
 
 
@@ -392,7 +271,7 @@ def stage_options(stage: type[Stage]) -> tuple[Option, ...]:
 
 
 def _stages(
-    reader: _Reader, raw: Any, stages: Mapping[str, type[Stage]], run_timeout: float
+    reader: Reader, raw: Any, stages: Mapping[str, type[Stage]], run_timeout: float
 ) -> Mapping[str, StageSettings]:
     given: dict[str, Any] = {}
     if raw is not None and reader.is_table(("stages",), raw):
@@ -418,14 +297,14 @@ def _stages(
 
 
 def _suppressions(
-    reader: _Reader, raw: Any, stages: Mapping[str, type[Stage]]
+    reader: Reader, raw: Any, stages: Mapping[str, type[Stage]]
 ) -> tuple[Suppression, ...]:
     if raw is None:
         return ()
     if not (isinstance(raw, list) and all(isinstance(t, dict) for t in raw)):
         reader.error(
             ("suppress",),
-            f"suppress: expected an array of tables, found {_describe(raw)}",
+            f"suppress: expected an array of tables, found {describe(raw)}",
             "write each suppression as its own [[suppress]] table",
         )
         return ()
@@ -434,14 +313,16 @@ def _suppressions(
 
 
 def _suppression(
-    reader: _Reader, key: KeyPath, raw: dict[str, Any], stages: Mapping[str, type[Stage]]
+    reader: Reader, key: KeyPath, raw: dict[str, Any], stages: Mapping[str, type[Stage]]
 ) -> Suppression | None:
     before = len(reader.errors)
     v = reader.table(key, raw, schema.SUPPRESS.options)
     hint = 'every [[suppress]] needs reason = "..." and expires = 2027-03-31 (an unquoted date)'
     for required in ("reason", "expires"):
         if required not in raw:
-            reader.error(key, f"[[suppress]] #{int(key[-1]) + 1} has no {required}", hint)
+            typo = difflib.get_close_matches(required, [k for k in raw if k not in v], 1, 0.6)
+            also = f" ('{typo[0]}' is not a key; did you mean '{required}'?)" if typo else ""
+            reader.error(key, f"[[suppress]] #{int(key[-1]) + 1} has no {required}{also}", hint)
     if v["rule"] is None and v["path"] is None and v["fingerprint"] is None:
         reader.error(
             key,
@@ -464,7 +345,7 @@ def _suppression(
     )
 
 
-def _section(reader: _Reader, section: schema.Section, raw: Any) -> Mapping[str, Any]:
+def _section(reader: Reader, section: schema.Section, raw: Any) -> Mapping[str, Any]:
     if not section.each:
         return MappingProxyType(reader.table((section.name,), raw, section.options))
     entries: dict[str, Any] = {}

@@ -12,6 +12,7 @@ BUILTIN: dict[str, str] = {
     "lint": "lockgate.stages.lint:LintStage",
     "test": "lockgate.stages.test:TestStage",
     "sast": "lockgate.stages.sast:SastStage",
+    "build": "lockgate.stages.build:BuildStage",
 }
 
 
