@@ -20,6 +20,10 @@ COMMANDS: tuple[str, ...] = (
     "history",
     "report",
     "baseline",
+    "deploy",
+    "rollback",
+    "status",
+    "env",
 )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lockgate.config.options import Option, positive
+from lockgate.deploy.options import CONTAINER_OPTIONS, DEPLOY_OPTIONS, ENVIRONMENT_OPTIONS
 from lockgate.model import Severity
 
 CONFIG_FILE = "lockgate.toml"
@@ -65,7 +66,11 @@ SUPPRESS = Section("suppress", (
 ), "Accepted findings, one `[[suppress]]` table each; give at least one of `rule`, `path`, `fingerprint`.")
 
 # Other top-level sections, one line each; `Config.sections[name]` holds their frozen values.
-SECTIONS: tuple[Section, ...] = ()
+SECTIONS: tuple[Section, ...] = (
+    Section("container", CONTAINER_OPTIONS, "How the build stage builds the service's image (engine, Containerfile, base image)."),
+    Section("deploy", DEPLOY_OPTIONS, "How `lockgate deploy` deploys: target, health check, drain, the command and kubernetes targets."),
+    Section("environments", ENVIRONMENT_OPTIONS, "Deploy environments, one [environments.NAME] table each (default: review, staging, production).", each=True),
+)
 
 # fmt: on
 

@@ -1,0 +1,41 @@
+"""`lockgate deploy ENV`: build the service's image and deploy it, health-checked and recorded."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from lockgate.deploy import environments as envs
+from lockgate.deploy.flow import Source, deploy, load_settings
+from lockgate.gitinfo import read_git
+from lockgate.store.repository import Store
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("deploy", help="build and deploy the service to an environment")
+    p.add_argument(
+        "environment",
+        metavar="ENV",
+        help="a declared environment (review = review-<branch>, staging, production)",
+    )
+    p.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    p.add_argument("--version", help="version to deploy (default: the commit's short sha)")
+    p.set_defaults(func=execute)
+
+
+def execute(args: argparse.Namespace) -> int:
+    project = Path(args.path).resolve()
+    settings = load_settings(project)
+    git = read_git(project, settings.base_branch)
+    env = envs.resolve(args.environment, settings.environments, git.branch)
+    with Store.open(project) as store:
+        out = deploy(settings, env, Source(git.commit, git.branch, args.version), store)
+    for note in out.notes:
+        print(f"note: {note}")
+    dep = out.deployment
+    print(
+        f"deployed {settings.service} {dep.version} to {env.name} in {out.seconds:.1f}s: "
+        f"{out.url} (deployment #{dep.id})"
+    )
+    return 0

@@ -1,0 +1,110 @@
+"""The container engine (Podman, or Docker when that is what the machine runs): detect, build, run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lockgate.errors import LockgateError, ToolMissing
+from lockgate.tools import proc
+
+ENGINES = ("podman", "docker")
+INSTALL_HINT = (
+    "install Podman (`apt-get install podman runc`, or run scripts/bootstrap) or start a Docker "
+    "engine, or set container.engine in lockgate.toml"
+)
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str  # "podman" | "docker"
+    path: str
+
+    def run(self, *args: str, timeout: float = 120, check: bool = False) -> proc.Completed:
+        done = proc.run([self.path, *args], timeout=timeout)
+        if check and (done.returncode != 0 or done.timed_out):
+            raise LockgateError(f"{self.name} failed: {done.describe()}")
+        return done
+
+    def version(self) -> str:
+        done = self.run("version", "--format", "{{.Client.Version}}", timeout=15)
+        return done.stdout.strip() or "unknown"
+
+    def image_exists(self, ref: str) -> bool:
+        return self.run("image", "inspect", ref, timeout=30).returncode == 0
+
+    def image_info(self, ref: str) -> dict[str, object]:
+        done = self.run("image", "inspect", ref, timeout=30, check=True)
+        data = json.loads(done.stdout)
+        return data[0] if isinstance(data, list) else data  # type: ignore[no-any-return]
+
+    def container_state(self, name: str) -> dict[str, object] | None:
+        """`State` of a container, or None when there is no such container."""
+        done = self.run("container", "inspect", name, timeout=30)
+        if done.returncode != 0:
+            return None
+        data = json.loads(done.stdout)
+        item = data[0] if isinstance(data, list) else data
+        return item.get("State")  # type: ignore[no-any-return]
+
+    def logs_tail(self, name: str, lines: int = 20) -> str:
+        done = self.run("logs", "--tail", str(lines), name, timeout=30)
+        return (done.stdout + done.stderr).strip()
+
+    def remove(self, name: str) -> None:
+        self.run("rm", "-f", "-t", "5", name, timeout=60)
+
+    def stop(self, name: str, grace: int = 10) -> None:
+        self.run("stop", "-t", str(grace), name, timeout=grace + 60)
+        self.remove(name)
+
+
+def _answers(path: str) -> tuple[bool, str]:
+    try:
+        done = proc.run([path, "info"], timeout=15)
+    except ToolMissing:
+        return False, "not installed"
+    if done.returncode == 0 and not done.timed_out:
+        return True, ""
+    why = "did not answer within 15s" if done.timed_out else done.describe()
+    return False, why
+
+
+def detect(choice: str = "auto", candidates: Sequence[str] = ENGINES) -> Engine:
+    """The first engine whose `info` answers (not merely whose binary exists), or LockgateError."""
+    names = candidates if choice == "auto" else (choice,)
+    tried: list[str] = []
+    for name in names:
+        path = proc.which(name)
+        if path is None:
+            tried.append(f"{name}: not installed")
+            continue
+        ok, why = _answers(path)
+        if ok:
+            return Engine(name, path)
+        tried.append(f"{name}: {why.splitlines()[0] if why else 'no answer'}")
+    raise LockgateError(
+        "no container engine answers here (" + "; ".join(tried) + ")", hint=INSTALL_HINT
+    )
+
+
+def build(
+    engine: Engine,
+    *,
+    context: Path,
+    file: Path,
+    tags: Sequence[str],
+    labels: dict[str, str],
+    build_args: dict[str, str],
+    timeout: float,
+) -> proc.Completed:
+    argv = ["build", "-f", str(file)]
+    for tag in tags:
+        argv += ["-t", tag]
+    for key, value in labels.items():
+        argv += ["--label", f"{key}={value}"]
+    for key, value in build_args.items():
+        argv += ["--build-arg", f"{key}={value}"]
+    return engine.run(*argv, str(context), timeout=timeout)

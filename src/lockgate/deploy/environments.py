@@ -1,0 +1,208 @@
+"""Environments: declared ones, per-branch review environments, production's admission rules, pruning."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from lockgate.deploy.image import slug
+from lockgate.deploy.interface import Environment
+from lockgate.deploy.options import DEFAULT_ENVIRONMENTS, ENVIRONMENT_OPTIONS
+from lockgate.errors import LockgateError
+from lockgate.model import Deployment, DeploymentStatus, Run, RunStatus
+from lockgate.tools import proc
+
+REVIEW = "review"
+PRODUCTION = "production"
+
+
+def env_root(project: Path) -> Path:
+    return project / ".lockgate" / "env"
+
+
+def state_dir(project: Path, name: str) -> Path:
+    return env_root(project) / name
+
+
+def declared(sections: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
+    """Declared environments by name, defaults filled; the defaults when none are declared."""
+    given = dict(sections or {})
+    if given:
+        return given
+    defaults = {opt.name: opt.default for opt in ENVIRONMENT_OPTIONS}
+    return {name: defaults for name in DEFAULT_ENVIRONMENTS}
+
+
+def resolve(name: str, envs: Mapping[str, Mapping[str, Any]], branch: str | None) -> Environment:
+    """`review` becomes `review-<branch-slug>`; a name must be declared (or a review-* of one)."""
+    kind, env_branch = name, None
+    if name == REVIEW and REVIEW in envs:
+        if not branch:
+            raise LockgateError(
+                "a review environment needs a git branch, and none is checked out",
+                hint="deploy from a branch, or name a declared environment",
+            )
+        name, env_branch = f"{REVIEW}-{slug(branch)}", branch
+    elif name.startswith(f"{REVIEW}-") and REVIEW in envs:
+        kind = REVIEW
+    elif name not in envs:
+        close = difflib.get_close_matches(name, list(envs), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise LockgateError(
+            f"unknown environment '{name}'",
+            hint=f"{hint}declared: {', '.join(envs)} (add [environments.{name}] to lockgate.toml)",
+        )
+    opts = envs[kind]
+    return Environment(
+        name=name,
+        kind=kind,
+        port=int(opts.get("port", 0)),
+        url=str(opts.get("url", "")),
+        host=str(opts.get("host", "")),
+        requires=tuple(opts.get("requires", ())),
+        branches=tuple(opts.get("branches", ())),
+        require_passed_run=bool(opts.get("require_passed_run", False)),
+        branch=env_branch,
+    )
+
+
+# --- admission: which versions may go where ------------------------------------------------
+
+
+class History(Protocol):
+    """The part of the store admission reads."""
+
+    def deployments(
+        self, service: str | None = None, environment: str | None = None, limit: int = 100
+    ) -> list[Deployment]: ...
+
+    def list_runs(self, project: str | None = None, limit: int = 20) -> list[Run]: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    service: str
+    version: str
+    commit: str | None
+    branch: str | None  # the branch the version comes from, as far as lockgate knows
+
+
+def admission(env: Environment, cand: Candidate, history: History, base_branch: str) -> str | None:
+    """None when `cand` may deploy to `env`, else the reason it may not.
+
+    Production (built in): only from the default branch, only a version that succeeded in every
+    required environment (staging by default) and whose commit has a passed run.
+    """
+    production = env.kind == PRODUCTION
+    branches = env.branches or ((base_branch,) if production else ())
+    branches = tuple(base_branch if b == "@default" else b for b in branches)
+    if branches and cand.branch not in branches:
+        return (
+            f"'{env.name}' takes versions from {', '.join(branches)} only; "
+            f"{cand.version} comes from {cand.branch or 'no branch'}"
+        )
+    requires = env.requires or (("staging",) if production else ())
+    for req in requires:
+        deps = history.deployments(service=cand.service, environment=req, limit=500)
+        if not any(d.version == cand.version and d.status in _PASSED for d in deps):
+            return f"version {cand.version} has no succeeded deployment to '{req}' yet"
+    if env.require_passed_run or production:
+        if not cand.commit:
+            return f"version {cand.version} has no commit to check gates for"
+        runs = history.list_runs(project=cand.service, limit=500)
+        mine = [r for r in runs if r.commit == cand.commit]
+        if not any(r.status is RunStatus.PASSED for r in mine):
+            seen = f" (its runs: {', '.join(r.status.value for r in mine)})" if mine else ""
+            return f"commit {cand.commit[:12]} has no passed `lockgate run`{seen}"
+    return None
+
+
+_PASSED = (DeploymentStatus.SUCCEEDED,)  # a rolled-back version was found bad
+
+
+def promotion_source(
+    history: History, service: str, version: str, requires: tuple[str, ...]
+) -> Deployment | None:
+    """The succeeded deployment of `version` in a required environment (its commit and image)."""
+    for req in requires:
+        for dep in history.deployments(service=service, environment=req, limit=500):
+            if dep.version == version and dep.status in _PASSED:
+                return dep
+    return None
+
+
+# --- what exists on this machine ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnvRecord:
+    """env.json in an environment's state dir: what lockgate created and when."""
+
+    name: str
+    kind: str
+    created: datetime
+    branch: str | None = None
+
+
+def write_record(directory: Path, env: Environment) -> EnvRecord:
+    path = directory / "env.json"
+    old = read_record(directory)
+    if old is not None:
+        return old
+    rec = EnvRecord(env.name, env.kind, datetime.now(UTC), env.branch)
+    directory.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "name": rec.name,
+                "kind": rec.kind,
+                "branch": rec.branch,
+                "created": rec.created.isoformat(timespec="seconds"),
+            }
+        )
+    )
+    return rec
+
+
+def read_record(directory: Path) -> EnvRecord | None:
+    try:
+        data = json.loads((directory / "env.json").read_text())
+        return EnvRecord(
+            data["name"], data["kind"], datetime.fromisoformat(data["created"]), data.get("branch")
+        )
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def existing(project: Path) -> list[EnvRecord]:
+    root = env_root(project)
+    if not root.is_dir():
+        return []
+    return [r for d in sorted(root.iterdir()) if (r := read_record(d)) is not None]
+
+
+def branch_exists(project: Path, branch: str) -> bool | None:
+    """None when git cannot tell (not a repo)."""
+    if not (project / ".git").exists() or proc.which("git") is None:
+        return None
+    done = proc.run(
+        ["git", "show-ref", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=project, timeout=15
+    )
+    return done.returncode == 0
+
+
+def prune_reason(project: Path, rec: EnvRecord, ttl_hours: float, now: datetime) -> str | None:
+    """Why a review environment should go (older than the TTL, or its branch is gone), or None."""
+    if rec.kind != REVIEW:
+        return None
+    age = (now - rec.created).total_seconds() / 3600
+    if age > ttl_hours:
+        return f"{age:.0f} h old, past the {ttl_hours:g} h TTL"
+    if rec.branch and branch_exists(project, rec.branch) is False:
+        return f"branch {rec.branch} is gone"
+    return None

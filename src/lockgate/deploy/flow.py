@@ -1,0 +1,357 @@
+"""Deploy and roll back one environment: lock, admission, build, target, deployment records."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from lockgate.deploy import environments as envs
+from lockgate.deploy.command import CommandTarget
+from lockgate.deploy.container import ContainerTarget
+from lockgate.deploy.image import BuildRequest, build_image, repository, slug, source_tag
+from lockgate.deploy.interface import (
+    DeployContext,
+    DeployFailed,
+    Environment,
+    HealthSpec,
+    Release,
+    Target,
+)
+from lockgate.deploy.kubernetes import KubernetesTarget
+from lockgate.deploy.lock import EnvLock
+from lockgate.deploy.options import CONTAINER_OPTIONS, DEPLOY_OPTIONS
+from lockgate.errors import ExitCode, LockgateError
+from lockgate.model import Deployment, DeploymentStatus
+
+TARGETS: dict[str, Callable[[], Target]] = {
+    "container": ContainerTarget,
+    "command": CommandTarget,
+    "kubernetes": KubernetesTarget,
+}
+
+
+class Records(envs.History, Protocol):
+    """The part of the store deployments write (lockgate.store.repository.Store)."""
+
+    def add_deployment(self, dep: Deployment) -> int: ...
+
+    def finish_deployment(
+        self, dep_id: int, status: DeploymentStatus, finished: datetime, detail: str = ""
+    ) -> None: ...
+
+    def mark_orphan_deployments_failed(self) -> list[int]: ...
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The deploy-related config of one project, defaults filled."""
+
+    project: Path
+    service: str
+    base_branch: str
+    container: Mapping[str, Any]
+    deploy: Mapping[str, Any]
+    environments: dict[str, Mapping[str, Any]]
+
+    @property
+    def health(self) -> HealthSpec:
+        d = self.deploy
+        return HealthSpec(
+            str(d["health_path"]), float(d["health_timeout"]), int(d["health_status"])
+        )
+
+    @classmethod
+    def from_config(cls, config: Any) -> Settings:
+        """From a loaded lockgate Config (its `sections`), defaults where a section is missing."""
+        sections = config.sections
+        return cls(
+            project=config.root,
+            service=config.project.name,
+            base_branch=config.project.base_branch,
+            container=_filled(CONTAINER_OPTIONS, sections.get("container")),
+            deploy=_filled(DEPLOY_OPTIONS, sections.get("deploy")),
+            environments=envs.declared(sections.get("environments")),
+        )
+
+    def with_(self, **section_changes: Mapping[str, Any]) -> Settings:
+        """A copy with some keys of `container`/`deploy` changed (tests, CLI flags)."""
+        c = {**self.container, **section_changes.get("container", {})}
+        d = {**self.deploy, **section_changes.get("deploy", {})}
+        return Settings(self.project, self.service, self.base_branch, c, d, self.environments)
+
+
+def load_settings(project: Path) -> Settings:
+    """Settings of the project at `project` from its lockgate.toml (or defaults)."""
+    from lockgate.config.loader import load_config
+
+    return Settings.from_config(load_config(project.resolve()))
+
+
+def _filled(options: Any, given: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return {**{o.name: o.default for o in options}, **dict(given or {})}
+
+
+def context(settings: Settings, env: Environment) -> DeployContext:
+    return DeployContext(
+        project=settings.project,
+        state_dir=envs.state_dir(settings.project, env.name),
+        environment=env,
+        health=settings.health,
+        options=settings.deploy,
+        container=settings.container,
+    )
+
+
+def who() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return os.environ.get("LOCKGATE_TRIGGERED_BY") or ("ci" if os.environ.get("CI") else user)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the version to deploy comes from."""
+
+    commit: str | None
+    branch: str | None
+    version: str | None = None  # --version; default: the commit's tag
+
+
+@dataclass
+class Outcome:
+    deployment: Deployment
+    url: str
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def deploy(
+    settings: Settings,
+    env: Environment,
+    source: Source,
+    records: Records,
+    *,
+    target: Target | None = None,
+    build: bool = True,
+) -> Outcome:
+    """Deploy the project at `source` to `env`; raise LockgateError (recorded) when it fails."""
+    target = target or TARGETS[str(settings.deploy["target"])]()
+    ctx = context(settings, env)
+    version = source.version or source_tag(settings.project, source.commit)
+    commit = source.commit
+    if env.kind == envs.PRODUCTION or env.requires:
+        reason = _promotion_mismatch(records, settings, env, version, commit)
+        reason = reason or envs.admission(
+            env,
+            envs.Candidate(settings.service, version, commit, source.branch),
+            records,
+            settings.base_branch,
+        )
+        if reason is not None:
+            raise LockgateError(
+                f"refusing to deploy to '{env.name}': {reason}",
+                hint="deploy and verify it in the required environments first",
+            )
+    with EnvLock(ctx.state_dir, env.name) as lock:
+        if lock.note:
+            ctx.notes.append(lock.note)
+        records.mark_orphan_deployments_failed()
+        started = datetime.now(UTC)
+        base = Deployment(
+            settings.service,
+            env.name,
+            version,
+            commit,
+            None,
+            started,
+            DeploymentStatus.IN_PROGRESS,
+            who(),
+        )
+        try:
+            target.check(ctx)
+            release = _release(settings, ctx, version, commit, build)
+        except LockgateError as exc:
+            _record_failed(records, base, exc.message)
+            raise
+        return _go(settings, ctx, target, records, base, release)
+
+
+def _promotion_mismatch(
+    records: Records, settings: Settings, env: Environment, version: str, commit: str | None
+) -> str | None:
+    requires = env.requires or ("staging",)
+    src = envs.promotion_source(records, settings.service, version, requires)
+    if src is not None and src.commit and commit and src.commit != commit:
+        return (
+            f"version {version} was deployed to '{src.environment}' from commit "
+            f"{src.commit[:12]}, but the checkout is at {commit[:12]}; check out that commit"
+        )
+    return None
+
+
+def _release(
+    settings: Settings, ctx: DeployContext, version: str, commit: str | None, build: bool
+) -> Release:
+    image = f"{repository(settings.service, settings.container)}:{slug(version)}"
+    if not build or (settings.deploy["target"] == "command" and not _has_containerfile(settings)):
+        return Release(settings.service, version, image, commit)
+    built = build_image(
+        BuildRequest(
+            project=settings.project,
+            service=settings.service,
+            out_dir=ctx.state_dir / "build",
+            container=settings.container,
+            health_path=ctx.health.path,
+            commit=commit,
+            version=version,
+        )
+    )
+    return Release(settings.service, version, built.ref, commit, built.digest)
+
+
+def _has_containerfile(settings: Settings) -> bool:
+    return any((settings.project / n).is_file() for n in ("Containerfile", "Dockerfile"))
+
+
+def _record_failed(records: Records, base: Deployment, detail: str) -> None:
+    now = datetime.now(UTC)
+    records.add_deployment(
+        Deployment(
+            base.service,
+            base.environment,
+            base.version,
+            base.commit,
+            base.image_digest,
+            base.started,
+            DeploymentStatus.FAILED,
+            base.triggered_by,
+            finished=now,
+            detail=detail[:2000],
+        )
+    )
+
+
+def _go(
+    settings: Settings,
+    ctx: DeployContext,
+    target: Target,
+    records: Records,
+    base: Deployment,
+    release: Release,
+    *,
+    replaces: Deployment | None = None,
+) -> Outcome:
+    dep = Deployment(
+        base.service,
+        base.environment,
+        release.version,
+        release.commit,
+        release.image_digest,
+        base.started,
+        DeploymentStatus.IN_PROGRESS,
+        base.triggered_by,
+        detail=base.detail,
+    )
+    dep_id = records.add_deployment(dep)
+    envs.write_record(ctx.state_dir, ctx.environment)
+    try:
+        live = target.deploy(ctx, release)
+    except DeployFailed as exc:
+        records.finish_deployment(
+            dep_id, DeploymentStatus.FAILED, datetime.now(UTC), exc.message[:2000]
+        )
+        raise LockgateError(
+            f"deploy to '{ctx.environment.name}' failed: {exc.message}",
+            hint=exc.hint or "the environment still serves the previous release",
+            exit_code=ExitCode.GATE_FAILED,
+        ) from exc
+    except BaseException as exc:
+        what = (
+            "interrupted"
+            if isinstance(exc, KeyboardInterrupt)
+            else (getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
+        )
+        records.finish_deployment(dep_id, DeploymentStatus.FAILED, datetime.now(UTC), str(what))
+        raise
+    finished = datetime.now(UTC)
+    records.finish_deployment(dep_id, DeploymentStatus.SUCCEEDED, finished, live.detail)
+    if replaces is not None and replaces.id is not None:
+        records.finish_deployment(
+            replaces.id,
+            DeploymentStatus.ROLLED_BACK,
+            replaces.finished or finished,
+            f"rolled back by #{dep_id}",
+        )
+    done = Deployment(
+        dep.service,
+        dep.environment,
+        dep.version,
+        dep.commit,
+        dep.image_digest,
+        dep.started,
+        DeploymentStatus.SUCCEEDED,
+        dep.triggered_by,
+        finished,
+        dep_id,
+    )
+    return Outcome(done, live.url, (finished - base.started).total_seconds(), ctx.notes)
+
+
+def rollback(
+    settings: Settings, env: Environment, records: Records, *, target: Target | None = None
+) -> Outcome:
+    """Go back to the previous good version; the replaced deployment becomes rolled_back."""
+    target = target or TARGETS[str(settings.deploy["target"])]()
+    ctx = context(settings, env)
+    with EnvLock(ctx.state_dir, env.name, action="rollback") as lock:
+        if lock.note:
+            ctx.notes.append(lock.note)
+        records.mark_orphan_deployments_failed()
+        current, previous = _current_and_previous(records, settings.service, env.name)
+        target.check(ctx)
+        image = f"{repository(settings.service, settings.container)}:{slug(previous.version)}"
+        release = Release(
+            settings.service, previous.version, image, previous.commit, previous.image_digest
+        )
+        base = Deployment(
+            settings.service,
+            env.name,
+            previous.version,
+            previous.commit,
+            previous.image_digest,
+            datetime.now(UTC),
+            DeploymentStatus.IN_PROGRESS,
+            who(),
+            detail=f"rollback of #{current.id} ({current.version})",
+        )
+        return _go(settings, ctx, target, records, base, release, replaces=current)
+
+
+def _current_and_previous(
+    records: Records, service: str, env: str
+) -> tuple[Deployment, Deployment]:
+    good = [
+        d
+        for d in records.deployments(service=service, environment=env, limit=500)
+        if d.status is DeploymentStatus.SUCCEEDED
+    ]
+    if not good:
+        raise LockgateError(
+            f"nothing to roll back: '{env}' has no succeeded deployment",
+            hint="deploy first: lockgate deploy " + env,
+        )
+    current = good[0]
+    for dep in good[1:]:
+        if dep.version != current.version:
+            return current, dep
+    raise LockgateError(
+        f"nothing to roll back to: '{env}' has had no good version before {current.version}",
+        hint="deploy the version you want with `lockgate deploy ENV --version V`",
+    )
