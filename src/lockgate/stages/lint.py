@@ -9,6 +9,7 @@ other pyflakes `F`, bugbear `B` and bandit `S` → medium; style rules and forma
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -213,12 +214,12 @@ def _run_linter(
 
 
 def _to_finding(linter: Linter, project: Path, item: dict[str, Any]) -> Finding:
-    rule = str(item.get("code") or item.get("name") or "unknown")
-    path = _relative(project, str(item.get("filename") or ""))
-    loc = item.get("location") or {}
-    end = item.get("end_location") or {}
+    rule = _visible(str(item.get("code") or item.get("name") or "unknown"))[:100]
+    filename = item.get("filename")
+    path = _relative(project, filename) if isinstance(filename, str) and filename else ""
+    loc, end = _dict(item.get("location")), _dict(item.get("end_location"))
     line, col = _int(loc.get("row")), _int(loc.get("column"))
-    message = str(item.get("message") or rule)
+    message = _visible(str(item.get("message") or rule))
     if rule == "format":
         message = "File would be reformatted; run `ruff format` on it"
     return Finding(
@@ -226,30 +227,47 @@ def _to_finding(linter: Linter, project: Path, item: dict[str, Any]) -> Finding:
         tool=linter.name,
         rule_id=rule,
         message=message,
-        severity=_severity(rule),
-        fingerprint=fingerprint(rule, path, _source_line(project / path, line)),
-        location=Location(path, line, col, _int(end.get("row")), _int(end.get("column"))),
-        help_uri=item.get("url") or None,
+        severity=ruff_severity(rule),
+        fingerprint=fingerprint(
+            rule, path, _source_line(project / path, line) if path else message
+        ),
+        location=Location(path, line, col, _int(end.get("row")), _int(end.get("column")))
+        if path
+        else None,
+        help_uri=item["url"] if isinstance(item.get("url"), str) and item["url"] else None,
         help_text=_fix_text(item),
     )
 
 
-def _severity(rule: str) -> Severity:
+def ruff_severity(rule: str) -> Severity:
+    """Severity of a ruff rule code (or `format` / `invalid-syntax`) by the first matching prefix."""
     for prefix, severity in RUFF_SEVERITY:
         if rule.startswith(prefix):
             return severity
     return Severity.LOW
 
 
+# control characters and bidi overrides from the linted source, shown escaped instead of acted on
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def _fix_text(item: dict[str, Any]) -> str | None:
     fix = item.get("fix")
     if isinstance(fix, dict) and fix.get("message"):
-        return f"{fix['message']} (ruff can apply it: `ruff check --fix`)"
+        return f"{_visible(str(fix['message']))} (ruff can apply it: `ruff check --fix`)"
     return None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _relative(project: Path, filename: str) -> str:
-    path = Path(filename)
+    path = project / filename  # ruff reports absolute paths; a relative one is relative to its cwd
     try:
         return path.resolve().relative_to(project.resolve()).as_posix()
     except ValueError:
