@@ -41,7 +41,8 @@ _COVERAGE_CONFIGS = {
     "setup.cfg": "[coverage:",
     "tox.ini": "[coverage:",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# control characters and bidi overrides (which can make a report say something other than it shows)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -477,7 +478,7 @@ def _error(summary: str, started: float, findings: list[Finding]) -> StageResult
 
 def _clean(text: str, limit: int) -> str:
     """Control characters made visible, length bounded: safe for terminals and reports."""
-    cleaned = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    cleaned = _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
