@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from lockgate.model import (
     Finding,
     FindingState,
@@ -251,13 +249,3 @@ def build_hostile_run() -> Run:
         commit=h,
         results=(result, result.with_(stage="ok", status=Status.PASSED, findings=())),
     )
-
-
-@pytest.fixture
-def sample_run() -> Run:
-    return build_sample_run()
-
-
-@pytest.fixture
-def hostile_run() -> Run:
-    return build_hostile_run()

@@ -37,7 +37,7 @@ vertical-align: top; }
 thead th { color: #1f2328; background-color: #eaeef2; }
 td.msg { max-width: 48rem; overflow-wrap: anywhere; white-space: pre-wrap; }
 code { font-family: ui-monospace, "SFMono-Regular", Consolas, monospace; font-size: 0.9em; \
-color: #1f2328; background-color: #eff1f3; padding: 0 0.2em; overflow-wrap: anywhere; }
+color: #1f2328; background-color: #eff1f3; padding: 0 0.2em; overflow-wrap: break-word; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.1rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; }

@@ -12,8 +12,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
-
 from lockgate import __version__
 from lockgate.errors import LockgateError
 from lockgate.model import Run, RunStatus, StageResult, result_from_dict, result_to_dict
@@ -96,6 +94,9 @@ def run_from_json(text: str, *, source: str = "results.json") -> Run:
 
 
 def _validate(data: Any, source: str, hint: str) -> None:
+    # imported here: jsonschema takes ~2 s to import on this machine (rfc3987 grammar)
+    import jsonschema  # type: ignore[import-untyped]
+
     if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
         found = data.get("schema_version")
         raise LockgateError(

@@ -105,7 +105,7 @@ def _top_findings(run: Run) -> str:
     for f in open_[:TOP_FINDINGS]:
         rows.append(
             f"| {f.severity.value} | {md(f.stage, 40)} | {md(f.rule_id, 80)} "
-            f"| {md(f.where or "-", 120)} | {md(f.message, 160)} |"
+            f"| {md(f.where or '-', 120)} | {md(f.message, 160)} |"
         )
     if len(open_) > TOP_FINDINGS:
         rows += ["", f"…and {len(open_) - TOP_FINDINGS} more in report.html and results.json."]

@@ -21,13 +21,21 @@ MERGED_TOOL = "lockgate"
 CONFIG_FILE = "lockgate.toml"  # where findings without a file or URL point (their gate lives there)
 SECURITY_STAGES = frozenset({"secrets", "sast", "deps"})
 
-# GitHub code-scanning upload limits (docs: "SARIF support for code scanning").
-MAX_RUNS = 20
-MAX_RESULTS = 25_000
-MAX_LOCATIONS = 10
-MAX_TAGS = 20
-MAX_BYTES = 10 * 1024 * 1024
+MAX_TAGS = 20  # per rule (GitHub)
 MAX_MESSAGE = 4_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """GitHub code-scanning upload limits (docs: "SARIF support for code scanning")."""
+
+    runs: int = 20
+    results: int = 25_000  # per run
+    locations: int = 10  # per result
+    bytes: int = 10 * 1024 * 1024  # per file (GitHub counts gzipped; we stay under it uncompressed)
+
+
+GITHUB = Limits()
 
 _LEVEL = {
     Severity.CRITICAL: "error",
@@ -53,8 +61,11 @@ class SarifReport:
     name = FormatName.SARIF.value
     filename = "lockgate.sarif"
 
+    def __init__(self, limits: Limits = GITHUB) -> None:
+        self.limits = limits
+
     def render(self, run: Run) -> str:
-        return json.dumps(build(run), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(build(run, self.limits), indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass
@@ -68,21 +79,21 @@ class _ToolGroup:
     merged_from: set[str] = field(default_factory=set)
 
 
-def build(run: Run) -> dict[str, Any]:
-    """The SARIF log as plain data; results are cut (worst kept) until the file fits MAX_BYTES."""
-    groups = _merge_small(_group_by_tool(run))
-    cap = MAX_RESULTS
+def build(run: Run, limits: Limits = GITHUB) -> dict[str, Any]:
+    """The SARIF log as plain data; results are cut (worst kept) until the file fits the limits."""
+    groups = _merge_small(_group_by_tool(run), limits.runs)
+    cap = limits.results
     while True:
         log = {
             "$schema": SCHEMA_URI,
             "version": "2.1.0",
-            "runs": [_scrub(_sarif_run(run, g, cap)) for g in groups],
+            "runs": [_scrub(_sarif_run(run, g, cap, limits)) for g in groups],
         }
         size = len(json.dumps(log, indent=2, ensure_ascii=False).encode())
         largest = max((len(g.findings) for g in groups), default=0)
-        if size <= MAX_BYTES or cap == 0:
+        if size <= limits.bytes or cap == 0:
             return log
-        cap = min(cap, largest) * MAX_BYTES * 9 // (size * 10)
+        cap = min(cap, largest) * limits.bytes * 9 // (size * 10)
 
 
 def _scrub(value: Any) -> Any:
@@ -115,12 +126,12 @@ def _group_by_tool(run: Run) -> list[_ToolGroup]:
     return sorted(groups.values(), key=lambda g: g.tool)
 
 
-def _merge_small(groups: list[_ToolGroup]) -> list[_ToolGroup]:
-    """Keep at most MAX_RUNS runs: the smallest tools are merged into one run named 'lockgate'."""
-    if len(groups) <= MAX_RUNS:
+def _merge_small(groups: list[_ToolGroup], max_runs: int) -> list[_ToolGroup]:
+    """Keep at most max_runs runs: the smallest tools are merged into one run named 'lockgate'."""
+    if len(groups) <= max_runs:
         return groups
     others = sorted((g for g in groups if g.tool != MERGED_TOOL), key=lambda g: -len(g.findings))
-    keep, fold = others[: MAX_RUNS - 1], others[MAX_RUNS - 1 :]
+    keep, fold = others[: max_runs - 1], others[max_runs - 1 :]
     merged = next((g for g in groups if g.tool == MERGED_TOOL), _ToolGroup(MERGED_TOOL))
     merged.version = merged.version or __version__
     for group in fold:
@@ -142,7 +153,7 @@ def _rule_id(group: _ToolGroup, finding: Finding) -> str:
     return rule_id
 
 
-def _sarif_run(run: Run, group: _ToolGroup, cap: int) -> dict[str, Any]:
+def _sarif_run(run: Run, group: _ToolGroup, cap: int, limits: Limits) -> dict[str, Any]:
     ordered = sorted_findings(group.findings)
     kept, omitted = ordered[:cap], len(ordered) - min(cap, len(ordered))
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -159,8 +170,8 @@ def _sarif_run(run: Run, group: _ToolGroup, cap: int) -> dict[str, Any]:
         "automationDetails": {"id": f"lockgate/{group.tool}/{run.id}"},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The project root."}}},
         "invocations": [_invocation(run, group)],
-        "results": [_result(group, f, index) for f in kept],
-        "properties": _run_properties(run, group, omitted, cap),
+        "results": [_result(group, f, index, limits.locations) for f in kept],
+        "properties": _run_properties(run, group, omitted, cap, limits),
     }
     return out
 
@@ -217,14 +228,16 @@ def _web_uri(uri: str | None) -> bool:
     return parts.scheme in {"http", "https"} and bool(parts.netloc) and uri.isprintable()
 
 
-def _result(group: _ToolGroup, finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(
+    group: _ToolGroup, finding: Finding, index: dict[str, int], max_locations: int
+) -> dict[str, Any]:
     rule_id = _rule_id(group, finding)
     result: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": index[rule_id],
         "level": _LEVEL[finding.severity],
         "message": {"text": clean(finding.message)[:MAX_MESSAGE] or rule_id},
-        "locations": _locations(finding)[:MAX_LOCATIONS],
+        "locations": _locations(finding)[:max_locations],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "baselineState": "unchanged" if finding.state is FindingState.KNOWN else "new",
     }
@@ -328,7 +341,9 @@ def _invocation(run: Run, group: _ToolGroup) -> dict[str, Any]:
     return invocation
 
 
-def _run_properties(run: Run, group: _ToolGroup, omitted: int, cap: int) -> dict[str, Any]:
+def _run_properties(
+    run: Run, group: _ToolGroup, omitted: int, cap: int, limits: Limits
+) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "lockgate/runId": run.id,
         "lockgate/project": run.project,
@@ -346,7 +361,7 @@ def _run_properties(run: Run, group: _ToolGroup, omitted: int, cap: int) -> dict
             "keptResults": min(cap, len(group.findings)),
             "note": (
                 f"{omitted} results left out to stay within GitHub code-scanning limits "
-                f"({MAX_RESULTS} results per run, {MAX_BYTES // (1024 * 1024)} MB per file); "
+                f"({limits.results} results per run, {limits.bytes} bytes per file); "
                 "open and most severe findings were kept; results.json has them all"
             ),
         }
