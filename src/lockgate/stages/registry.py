@@ -11,7 +11,9 @@ from lockgate.stages.interface import Stage
 BUILTIN: dict[str, str] = {
     "lint": "lockgate.stages.lint:LintStage",
     "test": "lockgate.stages.test:TestStage",
+    "secrets": "lockgate.stages.secrets:SecretsStage",
     "sast": "lockgate.stages.sast:SastStage",
+    "deps": "lockgate.stages.deps:DepsStage",
     "build": "lockgate.stages.build:BuildStage",
 }
 

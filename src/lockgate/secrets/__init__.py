@@ -1,0 +1,1 @@
+"""Secret detection for the `secrets` stage and the git hooks: rules, engines, merging, redaction."""

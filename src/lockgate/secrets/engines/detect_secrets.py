@@ -1,0 +1,68 @@
+"""detect-secrets 1.5.0 (upstream, own venv) over an explicit file list; its JSON holds only hashes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from lockgate.secrets.candidate import Candidate
+from lockgate.secrets.engines import DETECT_SECRETS
+from lockgate.tools import proc
+
+PINNED = "1.5.0"
+INSTALL_HINT = (
+    "run scripts/bootstrap (installs requirements/tool-detect-secrets.txt into"
+    ' .venv-tools/detect-secrets), or drop "detect-secrets" from [stages.secrets] engines'
+)
+_BATCH = 2000
+HELP_URI = "https://github.com/Yelp/detect-secrets#viewing-results"
+
+
+class EngineFailed(Exception):
+    """A scanner exited badly; the message never contains its output (it could hold a secret)."""
+
+
+def version(binary: str) -> str:
+    done = proc.run([binary, "--version"], timeout=60)
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+def scan(binary: str, root: Path, files: Sequence[str], timeout: float) -> list[Candidate]:
+    """Candidates for `files` (relative to root); digests are resolved later from the lines."""
+    found: list[Candidate] = []
+    for start in range(0, len(files), _BATCH):
+        batch = list(files[start : start + _BATCH])
+        done = proc.run([binary, "scan", *batch], cwd=root, timeout=timeout)
+        if done.returncode != 0 or done.timed_out:
+            why = "timed out" if done.timed_out else f"exited {done.returncode}"
+            raise EngineFailed(f"detect-secrets {why} on {len(batch)} files")
+        found += _parse(done.stdout)
+    return found
+
+
+def _parse(stdout: str) -> list[Candidate]:
+    try:
+        results = json.loads(stdout)["results"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EngineFailed("detect-secrets printed output lockgate cannot read") from exc
+    return [
+        Candidate(
+            engine=DETECT_SECRETS,
+            rule_id=_slug(item["type"]),
+            title=f"{item['type']} (detect-secrets)",
+            path=path,
+            line=int(item["line_number"]),
+            locator=f"sha1:{item['hashed_secret']}",
+            help_text=f"detect-secrets found a likely {item['type']}. Remove it, rotate it, and load"
+            " it from the environment or a secret store.",
+            help_uri=HELP_URI,
+        )
+        for path, items in results.items()
+        for item in items
+    ]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

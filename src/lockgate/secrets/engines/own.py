@@ -1,0 +1,35 @@
+"""lockgate's own rules as an engine over working-tree texts and git diff chunks."""
+
+from __future__ import annotations
+
+from lockgate.secrets.candidate import Candidate
+from lockgate.secrets.engines import LOCKGATE
+from lockgate.secrets.rules import scan_text
+from lockgate.secrets.sources import Chunk
+
+
+def scan(
+    path: str, text: str, *, commit: str | None = None, first_line: int = 1
+) -> list[Candidate]:
+    """Candidates in one text; line numbers start at `first_line`."""
+    return [
+        Candidate(
+            engine=LOCKGATE,
+            rule_id=hit.rule.id,
+            title=hit.rule.title,
+            path=path,
+            line=hit.line + first_line - 1,
+            column=hit.column,
+            end_line=hit.end_line + first_line - 1,
+            digest=hit.digest,
+            commit=commit,
+            severity=hit.rule.severity,
+            help_text=hit.rule.help_text,
+            help_uri=hit.rule.help_uri,
+        )
+        for hit in scan_text(text)
+    ]
+
+
+def scan_chunk(chunk: Chunk) -> list[Candidate]:
+    return scan(chunk.path, chunk.text, commit=chunk.commit, first_line=chunk.first_line)

@@ -1,0 +1,145 @@
+"""Resolve value digests for foreign engines, merge what several engines found, build redacted Findings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from lockgate.model import Finding, FindingState, Location, Severity, fingerprint
+from lockgate.secrets import allow
+from lockgate.secrets.candidate import Candidate
+from lockgate.secrets.engines import LOCKGATE, PRIORITY
+from lockgate.secrets.redact import digest, short
+from lockgate.secrets.rules import TAGS, find_spans
+from lockgate.secrets.sources import LineSource
+
+_TOKEN = re.compile(r"[^\s'\"`=:,;()<>\[\]{}]+")
+_QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'")
+_BRUTE_LIMIT = 300  # lines up to this long are searched exhaustively for a detect-secrets value
+
+
+@dataclass(frozen=True)
+class Group:
+    """One secret at one place, as reported by one or more engines."""
+
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def primary(self) -> Candidate:
+        return min(self.candidates, key=lambda c: (PRIORITY.get(c.engine, 9), c.rule_id))
+
+
+def resolve(candidates: Iterable[Candidate], lines: LineSource) -> list[Candidate]:
+    """Fill in the digest of candidates that came with a locator instead (sha1 or columns)."""
+    out = []
+    for c in candidates:
+        if c.digest is None:
+            text = lines.line(c.path, c.line, c.commit)
+            c = replace(c, digest=_digest_from_line(text, c.locator or "") if text else None)
+        out.append(c)
+    return out
+
+
+def _digest_from_line(text: str, locator: str) -> str | None:
+    kind, _, rest = locator.partition(":")
+    own = [text[a:b] for a, b in find_spans(text)]
+    if kind == "sha1":
+        for value in _values(text, own):
+            if hashlib.sha1(value.encode(), usedforsecurity=False).hexdigest() == rest:
+                return digest(value)
+        return None
+    if kind == "cols":
+        start, _, end = rest.partition(":")
+        a, b = max(0, int(start) - 2), int(end) + 1
+        for (s, e), value in zip(find_spans(text), own, strict=True):
+            if s < b and e > a:
+                return digest(value)
+        tokens = _TOKEN.findall(text[a:b])
+        return digest(max(tokens, key=len)) if tokens else None
+    return None
+
+
+def _values(text: str, own: list[str]) -> Iterable[str]:
+    yield from own
+    yield from _TOKEN.findall(text)
+    for m in _QUOTED.finditer(text):
+        yield m.group(1) or m.group(2)
+    if len(text) <= _BRUTE_LIMIT:
+        for i in range(len(text)):
+            for j in range(i + 4, len(text) + 1):
+                yield text[i:j]
+
+
+def group_tree(candidates: Iterable[Candidate]) -> list[Group]:
+    """Working-tree candidates grouped by place: one finding per (path, line)."""
+    groups: dict[tuple[str, int], list[Candidate]] = {}
+    for c in candidates:
+        groups.setdefault((c.path, c.line), []).append(c)
+    return [Group(tuple(g)) for _, g in sorted(groups.items())]
+
+
+def group_history(candidates: Iterable[Candidate], tree: list[Group]) -> list[Group]:
+    """History candidates grouped by (path, value); values still in the working tree are left to it."""
+    in_tree = {(c.path, c.digest) for g in tree for c in g.candidates if c.digest}
+    groups: dict[tuple[str, str], list[Candidate]] = {}
+    for c in candidates:
+        key = (c.path, c.digest or f"{c.commit}:{c.line}")
+        if (c.path, c.digest) not in in_tree:
+            groups.setdefault(key, []).append(c)
+    return [Group(tuple(g)) for _, g in sorted(groups.items())]
+
+
+def finding(stage: str, group: Group, line_text: str) -> Finding:
+    """The redacted Finding for a group; an allow marker with a reason on `line_text` suppresses it."""
+    p = group.primary
+    rule_id = p.rule_id if p.engine == LOCKGATE else f"{p.engine}.{p.rule_id}"
+    value_id = p.digest or next((c.digest for c in group.candidates if c.digest), None)
+    severity = max((c.severity for c in group.candidates), key=lambda s: s.rank)
+    others = sorted(
+        {f"{c.engine}:{c.rule_id}" for c in group.candidates} - {f"{p.engine}:{p.rule_id}"}
+    )
+    where = f"{p.path}:{p.line}"
+    history = f" in commit {p.commit[:12]}" if p.commit and p.commit != ":" else ""
+    message = (
+        f"{p.title.removesuffix(' (gitleaks)').removesuffix(' (detect-secrets)')}"
+        f" at {where}{history} (value redacted, {short(value_id) if value_id else 'value unresolved'})"
+        + (f"; also found by {', '.join(others)}" if others else "")
+        + ". Remove it from the code and rotate it; if it is not a secret, add"
+        ' `lockgate: allow-secret reason="..."` to the line.'
+    )
+    marker = allow.marker(line_text) if "allow-secret" in line_text else None
+    state, reason = FindingState.OPEN, None
+    if marker is not None and marker.reason:
+        state, reason = FindingState.SUPPRESSED, f"allow-secret: {marker.reason}"
+    return Finding(
+        stage=stage,
+        tool=p.engine,
+        rule_id=rule_id,
+        message=message,
+        severity=severity,
+        fingerprint=fingerprint(rule_id, p.path, value_id or f"{p.locator}:{p.commit}"),
+        location=Location(p.path, p.line, p.column, p.end_line),
+        help_uri=p.help_uri,
+        help_text=p.help_text,
+        tags=TAGS + (("git-history",) if history else ()),
+        state=state,
+        state_reason=reason,
+    )
+
+
+def bare_marker_finding(stage: str, path: str, line: int, line_text: str) -> Finding:
+    rule_id = "allow-secret-without-reason"
+    return Finding(
+        stage=stage,
+        tool=LOCKGATE,
+        rule_id=rule_id,
+        message=f"{path}:{line}: `lockgate: allow-secret` has no reason, so it allows nothing;"
+        ' write `lockgate: allow-secret reason="why this is not a secret"`.',
+        severity=Severity.MEDIUM,
+        fingerprint=fingerprint(rule_id, path, line_text),
+        location=Location(path, line),
+        help_text="Every allowed secret finding must say why (reviewers and auditors read it).",
+        tags=("security",),
+    )

@@ -1,0 +1,227 @@
+"""One secrets scan: the working tree, git history, the index or a pushed range, every engine merged."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lockgate.model import Finding
+from lockgate.secrets import allow, merge
+from lockgate.secrets.candidate import Candidate
+from lockgate.secrets.engines import (
+    DETECT_SECRETS,
+    GITLEAKS,
+    LOCKGATE,
+    detect_secrets,
+    gitleaks,
+    own,
+)
+from lockgate.secrets.engines.detect_secrets import EngineFailed
+from lockgate.secrets.sources import (
+    Chunk,
+    GitFailed,
+    LineSource,
+    Skipped,
+    history_chunks,
+    read_text,
+    staged_chunks,
+)
+from lockgate.tools import proc
+
+
+@dataclass(frozen=True)
+class Settings:
+    engines: tuple[str, ...]
+    max_file_size: int
+    timeout: float
+    gitleaks_bin: str | None = None
+    detect_secrets_bin: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a scan found and what it could not look at (never a secret value)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_scanned: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    commits: int = 0
+    problems: list[str] = field(default_factory=list)  # engines that failed, history not scanned
+    timings: dict[str, float] = field(default_factory=dict)
+    engines_ok: int = 0
+
+
+def scan(
+    stage: str,
+    root: Path,
+    settings: Settings,
+    *,
+    files: Sequence[str] | None = None,
+    revs: Sequence[str] | None = None,
+) -> Outcome:
+    """Scan `files` of the working tree (None: skip the tree) and the commits in `revs` (None: none)."""
+    out = Outcome()
+    tree: list[Candidate] = []
+    history: list[Candidate] = []
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        jobs: dict[str, Future[list[Candidate]]] = {}
+        if files is not None:
+            listed = set(files)
+            if GITLEAKS in settings.engines and settings.gitleaks_bin:
+                mb = max(1, settings.max_file_size // 1_000_000)
+                jobs["gitleaks dir"] = _timed(
+                    pool,
+                    out,
+                    "gitleaks dir",
+                    lambda: [
+                        c
+                        for c in gitleaks.scan_dir(
+                            settings.gitleaks_bin, root, mb, settings.timeout
+                        )
+                        if c.path in listed
+                    ],
+                )
+            if DETECT_SECRETS in settings.engines and settings.detect_secrets_bin:
+                small = [f for f in files if _size(root, f) <= settings.max_file_size]
+                jobs["detect-secrets"] = _timed(
+                    pool,
+                    out,
+                    "detect-secrets",
+                    lambda: detect_secrets.scan(
+                        settings.detect_secrets_bin, root, small, settings.timeout
+                    ),
+                )
+        if revs is not None and GITLEAKS in settings.engines and settings.gitleaks_bin:
+            jobs["gitleaks git"] = _timed(
+                pool,
+                out,
+                "gitleaks git",
+                lambda: gitleaks.scan_git(settings.gitleaks_bin, root, revs, settings.timeout),
+            )
+        if files is not None:
+            tree += _own_tree(stage, root, files, settings, out)
+        if revs is not None:
+            history += _own_history(root, revs, settings, out)
+        for name, job in jobs.items():
+            try:
+                found = job.result()
+            except (EngineFailed, proc.Cancelled) as exc:
+                out.problems.append(str(exc) or f"{name} was cancelled")
+                continue
+            out.engines_ok += 1
+            (history if name == "gitleaks git" else tree).extend(found)
+    _finish(stage, root, settings, tree, history, out)
+    return out
+
+
+def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
+    """Scan what `git commit` would record: lines added in the index."""
+    out = Outcome()
+    start = time.monotonic()
+    cands = [
+        c for chunk in staged_chunks(root, settings.timeout) for c in _chunk(chunk, settings, ":")
+    ]
+    out.timings["lockgate"] = time.monotonic() - start
+    out.engines_ok += 1
+    if GITLEAKS in settings.engines and settings.gitleaks_bin:
+        start = time.monotonic()
+        try:
+            cands += gitleaks.scan_staged(settings.gitleaks_bin, root, settings.timeout)
+            out.engines_ok += 1
+        except EngineFailed as exc:
+            out.problems.append(str(exc))
+        out.timings["gitleaks"] = time.monotonic() - start
+    lines = LineSource(root, settings.max_file_size)
+    groups = merge.group_tree(merge.resolve(cands, lines))
+    out.findings = [merge.finding(stage, g, _line(lines, g.primary)) for g in groups]
+    return out
+
+
+def _timed(
+    pool: ThreadPoolExecutor, out: Outcome, name: str, fn: Callable[[], list[Candidate]]
+) -> Future[list[Candidate]]:
+    def job() -> list[Candidate]:
+        start = time.monotonic()
+        try:
+            return fn()
+        finally:
+            out.timings[name] = time.monotonic() - start
+
+    return pool.submit(job)
+
+
+def _size(root: Path, rel: str) -> int:
+    try:
+        return (root / rel).stat().st_size
+    except OSError:
+        return 0
+
+
+def _own_tree(
+    stage: str, root: Path, files: Iterable[str], settings: Settings, out: Outcome
+) -> list[Candidate]:
+    start = time.monotonic()
+    found: list[Candidate] = []
+    for rel in files:
+        text = read_text(root, rel, settings.max_file_size)
+        if isinstance(text, Skipped):
+            out.skipped.append(text)
+            continue
+        out.files_scanned += 1
+        if LOCKGATE in settings.engines:
+            found += own.scan(rel, text)
+        if "allow-secret" in text:
+            lines = text.split("\n")
+            out.findings += [
+                merge.bare_marker_finding(stage, rel, n, lines[n - 1])
+                for n in allow.bare_markers(text)
+            ]
+    out.timings["lockgate"] = time.monotonic() - start
+    out.engines_ok += 1
+    return found
+
+
+def _own_history(
+    root: Path, revs: Sequence[str], settings: Settings, out: Outcome
+) -> list[Candidate]:
+    start = time.monotonic()
+    found: list[Candidate] = []
+    commits: set[str] = set()
+    try:
+        for chunk in history_chunks(root, revs, settings.timeout):
+            commits.add(chunk.commit or "")
+            found += _chunk(chunk, settings, chunk.commit)
+    except GitFailed as exc:
+        out.problems.append(f"git history not scanned: {exc}")
+    out.commits = len(commits)
+    out.timings["lockgate history"] = time.monotonic() - start
+    return found
+
+
+def _chunk(chunk: Chunk, settings: Settings, commit: str | None) -> list[Candidate]:
+    if LOCKGATE not in settings.engines or len(chunk.text) > settings.max_file_size:
+        return []
+    return own.scan(chunk.path, chunk.text, commit=commit, first_line=chunk.first_line)
+
+
+def _line(lines: LineSource, c: Candidate) -> str:
+    return lines.line(c.path, c.line, c.commit)
+
+
+def _finish(
+    stage: str,
+    root: Path,
+    settings: Settings,
+    tree: list[Candidate],
+    history: list[Candidate],
+    out: Outcome,
+) -> None:
+    lines = LineSource(root, settings.max_file_size)
+    tree_groups = merge.group_tree(merge.resolve(tree, lines))
+    hist_groups = merge.group_history(merge.resolve(history, lines), tree_groups)
+    out.findings = [
+        merge.finding(stage, g, _line(lines, g.primary)) for g in tree_groups + hist_groups
+    ] + out.findings
