@@ -1,0 +1,1 @@
+"""Dependency scanning for the `deps` stage: lock-file parsers, advisory sources, version ranges, SBOM."""

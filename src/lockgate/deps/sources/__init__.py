@@ -1,0 +1,1 @@
+"""Advisory sources: one interface, one module per implementation (OSV service, local OSV directory)."""
