@@ -14,7 +14,6 @@ BUILTIN: dict[str, str] = {
     "secrets": "lockgate.stages.secrets:SecretsStage",
     "sast": "lockgate.stages.sast:SastStage",
     "deps": "lockgate.stages.deps:DepsStage",
-    "deps": "lockgate.stages.deps:DepsStage",
     "build": "lockgate.stages.build:BuildStage",
 }
 
