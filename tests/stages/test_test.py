@@ -67,6 +67,12 @@ def test_example_passes_with_coverage_and_writes_nothing(tmp_path: Path) -> None
         "coverage.xml",
     }
     assert tree(EXAMPLE) == before
+    versions = dict(result.tool_versions)
+    assert (
+        versions["pytest"] == "9.2.0"
+        and versions["coverage"]
+        and versions["python"].startswith("3.")
+    )
 
 
 def test_failures_have_file_line_and_first_message_line(faulty: tuple[Path, StageResult]) -> None:
@@ -158,6 +164,16 @@ def test_malformed_junit_from_command_is_an_error_with_fix(tmp_path: Path) -> No
     assert (
         "junit.xml" in finding.message and finding.help_text and "junit_path" in finding.help_text
     )
+
+
+def test_a_stale_report_from_an_earlier_run_is_not_reused(tmp_path: Path) -> None:
+    write = "open(r'{artifacts}/junit.xml', 'w').write('<testsuite><testcase name=\"old\"/></testsuite>')"
+    first = run_stage(TestStage, FAULTS, tmp_path, command=_command(write))
+    assert first.status is Status.PASSED and len(first.test_cases) == 1
+    again = run_stage(
+        TestStage, FAULTS, tmp_path, command=_command("pass")
+    )  # same artifacts folder
+    assert again.status is Status.ERROR and "no JUnit report" in again.summary
 
 
 def test_missing_junit_names_the_expected_path(tmp_path: Path) -> None:

@@ -108,19 +108,18 @@ class TestStage:
         return fsutil.digest_text(
             fsutil.digest_files(ctx.project, files),
             python,
-            _python_version(python),
+            json.dumps(_probe(python), sort_keys=True),
             *_installed(Path(python)),
         )
 
     def run(self, ctx: StageContext) -> StageResult:
         started = time.monotonic()
-        ctx = _absolute(
-            ctx
-        )  # the test command runs in the project: every path handed to it is absolute
-        plan = _plan(ctx)
-        missing = None if ctx.options.get("command") else _missing_pytest(plan.python, ctx)
-        if missing:
-            return _error(missing, started, [])
+        ctx = _absolute(ctx)  # the command runs in the project: every path given to it is absolute
+        versions = _probe(_python(ctx))
+        if not ctx.options.get("command") and not versions.get("pytest"):
+            return _error(_missing_pytest(_python(ctx)), started, [])
+        plan = _plan(ctx, versions)
+        _clear_stale(ctx, plan)
         env = {
             "COVERAGE_FILE": str(ctx.artifacts / ".coverage"),
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -134,7 +133,9 @@ class TestStage:
         except JUnitError as exc:
             return _junit_error(ctx, plan, done, str(exc), started)
         coverage = _coverage(ctx, plan, env)
-        return _result(ctx, done, cases, coverage, plan, started)
+        return _result(ctx, done, cases, coverage, plan, started).with_(
+            tool_versions=tuple(sorted((k, v) for k, v in versions.items() if v))
+        )
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def _substitute(text: str, ctx: StageContext, python: str) -> str:
     return text
 
 
-def _plan(ctx: StageContext) -> Plan:
+def _plan(ctx: StageContext, versions: dict[str, str | None]) -> Plan:
     python = _python(ctx)
     command = list(ctx.options.get("command") or [])
     if command:
@@ -187,7 +188,7 @@ def _plan(ctx: StageContext) -> Plan:
         "-q",
         *ctx.options.get("pytest_args", []),
     ]
-    if not _has_module(python, "coverage"):
+    if not versions.get("coverage"):
         return Plan((python, *pytest), junit, python, coverage=False)
     source = (
         []
@@ -209,23 +210,44 @@ def _coverage_configured(project: Path) -> bool:
     return False
 
 
-def _has_module(python: str, module: str) -> bool:
-    code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
-    return proc.run([python, "-c", code], timeout=60).returncode == 0
+_PROBE = """
+import importlib.metadata as m, json, sys
+found = {"python": sys.version.split()[0]}
+for name in ("pytest", "coverage"):
+    try:
+        found[name] = m.version(name)
+    except m.PackageNotFoundError:
+        found[name] = None
+print(json.dumps(found))
+"""
 
 
-def _missing_pytest(python: str, ctx: StageContext) -> str | None:
-    if _has_module(python, "pytest"):
-        return None
+def _probe(python: str) -> dict[str, str | None]:
+    """Versions of python, pytest and coverage in the test interpreter (None: not installed)."""
+    done = proc.run([python, "-c", _PROBE], timeout=60)
+    try:
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"python": None, "pytest": None, "coverage": None}
+    return (
+        {str(k): (str(v) if v else None) for k, v in found.items()}
+        if isinstance(found, dict)
+        else {}
+    )
+
+
+def _clear_stale(ctx: StageContext, plan: Plan) -> None:
+    """A report left by an earlier run in the artifacts must not pass for this run's."""
+    for path in (plan.junit, ctx.artifacts / ".coverage", ctx.artifacts / "coverage.json"):
+        if _inside(ctx.artifacts, path):
+            path.unlink(missing_ok=True)
+
+
+def _missing_pytest(python: str) -> str:
     return (
         f"pytest is not installed for {python}; fix: `{python} -m pip install pytest coverage`, "
         "or set [stages.test] python / command"
     )
-
-
-def _python_version(python: str) -> str:
-    done = proc.run([python, "-c", "import sys; print(sys.version)"], timeout=60)
-    return done.stdout.strip() or f"unknown ({done.returncode})"
 
 
 def _installed(python: Path) -> list[str]:
@@ -355,7 +377,6 @@ def _result(
         metrics=tuple(metrics),
         artifacts=artifacts,
         duration=time.monotonic() - started,
-        tool_versions=(("python", _python_version(plan.python).split()[0]),),
         summary=summary,
         test_cases=tuple(cases),
     )
