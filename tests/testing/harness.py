@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from lockgate.stages.interface import Gate, GitInfo, Stage, StageContext
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 FIXTURES = REPO / "tests" / "fixtures"
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("LOCKGATE_SHARED_DIR") or REPO.parent / "shared")
 
 
 def stage_options(stage: type[Stage], **overrides: Any) -> Mapping[str, Any]:

@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "rollback",
     "status",
     "env",
+    "advisories",
 )
 
 
