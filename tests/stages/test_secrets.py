@@ -1,0 +1,246 @@
+"""The secrets stage on sample projects: every engine, history, skips, allow markers, redaction."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lockgate.model import FindingState, Status, result_to_dict
+from lockgate.stages.secrets import SecretsStage
+from tests.testing.canaries import assert_no_canaries, make_canaries, plant_canaries
+from tests.testing.harness import init_git, make_context, run_stage
+
+OWN = {"engines": ["lockgate"]}
+
+
+def git(path: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=path, check=True, capture_output=True)
+
+
+def project(tmp_path: Path, files: dict[str, str | bytes], *, commit: bool = True) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    if commit:
+        init_git(root)
+    return root
+
+
+def metric(result, name: str) -> float:  # type: ignore[no-untyped-def]
+    return next(m.value for m in result.metrics if m.name == name)
+
+
+def test_canaries_found_by_every_engine_and_never_leaked(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    canaries = plant_canaries(root)
+    (root / "README.md").write_text("# sample\n")
+    init_git(root)
+    (root / "untracked.env").write_text(f"GITHUB_TOKEN={make_canaries(7)['github']}\n")
+    canaries.append(make_canaries(7)["github"])
+
+    result = run_stage(SecretsStage, root, tmp_path, history=True)
+
+    assert result.status is Status.PASSED, result.summary
+    rules = {f.rule_id for f in result.findings}
+    expected = {
+        "notify-api-key",
+        "aws-access-key-id",
+        "aws-secret-access-key",
+        "github-token",
+        "slack-webhook",
+        "private-key",
+        "database-url-password",
+        "jwt",
+    }
+    assert expected <= rules
+    assert any(f.location and f.location.path == "untracked.env" for f in result.findings)
+    tools = {tool for tool, _ in result.tool_versions}
+    assert {"gitleaks", "detect-secrets"} <= tools
+    lines = [(f.location.path, f.location.start_line) for f in result.findings if f.location]
+    assert len(lines) == len(set(lines)), "one finding per place, engines merged"
+    assert all(f.severity.value in ("high", "critical") for f in result.findings)
+    assert all("CWE-798" in f.tags for f in result.findings)
+    assert_no_canaries(
+        [tmp_path / "artifacts", repr(result), json.dumps(result_to_dict(result), default=str)],
+        canaries,
+    )
+
+
+def test_secret_deleted_from_the_tree_is_found_in_history(tmp_path: Path) -> None:
+    values = make_canaries(3)
+    root = project(tmp_path, {"app.py": "print('hi')\n"})
+    (root / "settings.py").write_text(f'SLACK = "{values["slack"]}"\nKEY = "{values["notify"]}"\n')
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "add settings")
+    (root / "settings.py").unlink()
+    git(root, "commit", "-qam", "remove settings")
+
+    assert run_stage(SecretsStage, root, tmp_path / "a", **OWN).findings == ()
+    for engines in (["lockgate"], ["gitleaks"]):
+        result = run_stage(
+            SecretsStage, root, tmp_path / "-".join(engines), history=True, engines=engines
+        )
+        assert result.findings, engines
+        assert all("git-history" in f.tags and "in commit" in f.message for f in result.findings)
+        assert {f.location.path for f in result.findings if f.location} == {"settings.py"}
+        assert metric(result, "commits_scanned") >= 1 or engines == ["gitleaks"]
+        assert_no_canaries([repr(result)], values.values())
+
+
+def test_history_range_scans_only_that_range(tmp_path: Path) -> None:
+    values = make_canaries(4)
+    root = project(tmp_path, {"old.env": f"AWS_ACCESS_KEY_ID={values['aws_key_id']}\n"})
+    base = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
+    git(root, "rm", "-q", "old.env")
+    (root / "new.py").write_text(f'T = "{values["github"]}"\n')
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "swap")
+    (root / "new.py").write_text("T = None\n")
+    git(root, "commit", "-qam", "fix")
+
+    result = run_stage(SecretsStage, root, tmp_path, history_range=f"{base}..HEAD", **OWN)
+    assert [f.rule_id for f in result.findings] == ["github-token"]
+    zero = run_stage(SecretsStage, root, tmp_path / "z", history_range=f"{'0' * 40}..HEAD", **OWN)
+    assert {f.rule_id for f in zero.findings} == {"github-token", "aws-access-key-id"}
+
+
+def test_history_without_commits_is_warned_not_clean(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.txt": "nothing\n"}, commit=False)
+    git(root, "init", "-q")
+    result = run_stage(SecretsStage, root, tmp_path, history=True, **OWN)
+    assert result.status is Status.WARNED
+    assert "no commits" in result.summary
+
+
+def test_binary_and_huge_files_are_skipped_and_counted(tmp_path: Path) -> None:
+    token = make_canaries(5)["github"]
+    root = project(
+        tmp_path,
+        {
+            "image.bin": b"\x89PNG\0\0" + token.encode(),
+            "big.log": "x" * 3000 + f"\n{token}\n",
+            "ok.py": "x = 1\n",
+        },
+    )
+    result = run_stage(SecretsStage, root, tmp_path, max_file_size=2000, **OWN)
+    assert metric(result, "files_skipped_binary") == 1
+    assert metric(result, "files_skipped_too_large") == 1
+    assert metric(result, "files_scanned") == 1
+    assert "skipped 1 binary" in result.summary and "skipped 1 too large" in result.summary
+    assert result.status is Status.PASSED  # skipped by policy: counted, noted, not a warning
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_warns(tmp_path: Path) -> None:
+    root = project(tmp_path, {"secret.txt": "x\n"})
+    (root / "secret.txt").chmod(0)
+    try:
+        result = run_stage(SecretsStage, root, tmp_path, **OWN)
+    finally:
+        (root / "secret.txt").chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert result.status is Status.WARNED
+    assert metric(result, "files_unreadable") == 1
+
+
+def test_allow_marker_with_reason_suppresses_and_without_reason_is_reported(tmp_path: Path) -> None:
+    a, b = make_canaries(8)["jwt"], make_canaries(9)["jwt"]
+    root = project(
+        tmp_path,
+        {
+            "fixture.py": f'T = "{a}"  # lockgate: allow-secret reason="expired test token from the spec"\n',
+            "other.py": f'T = "{b}"  # lockgate: allow-secret\n',
+        },
+    )
+    result = run_stage(SecretsStage, root, tmp_path, **OWN)
+    by_path = {(f.location.path, f.rule_id): f for f in result.findings if f.location}
+    allowed = by_path[("fixture.py", "jwt")]
+    assert allowed.state is FindingState.SUPPRESSED
+    assert allowed.state_reason == "allow-secret: expired test token from the spec"
+    assert by_path[("other.py", "jwt")].state is FindingState.OPEN
+    assert by_path[("other.py", "allow-secret-without-reason")].state is FindingState.OPEN
+    assert "1 allowed with a reason" in result.summary
+
+
+def test_fingerprint_survives_line_moves_and_names_no_value(tmp_path: Path) -> None:
+    key = make_canaries(10)["aws_key_id"]
+    root = project(tmp_path, {"a.env": f"ID={key}\n"})
+    first = run_stage(SecretsStage, root, tmp_path / "1", **OWN).findings[0]
+    (root / "a.env").write_text(f"# moved\n\nID={key}\n")
+    second = run_stage(SecretsStage, root, tmp_path / "2", **OWN).findings[0]
+    assert first.fingerprint == second.fingerprint
+    assert second.location is not None and second.location.start_line == 3
+    assert "sha256:" in second.message and key not in second.message
+
+
+def test_cache_key_follows_files_options_and_head(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    stage = SecretsStage()
+    ctx = make_context(SecretsStage, root, tmp_path / "art", **OWN)
+    hist = make_context(SecretsStage, root, tmp_path / "art", history=True, **OWN)
+    before, before_hist = stage.cache_key(ctx), stage.cache_key(hist)
+    assert before != before_hist
+    git(root, "commit", "-q", "--allow-empty", "-m", "empty")
+    assert stage.cache_key(ctx) == before
+    assert stage.cache_key(hist) != before_hist
+    (root / "a.py").write_text("x = 2\n")
+    assert stage.cache_key(ctx) != before
+
+
+def _fake_gitleaks(tmp_path: Path, version: str, fail_with: str = "") -> Path:
+    script = tmp_path / "fake-gitleaks"
+    body = (
+        f'echo "{fail_with}" >&2; exit 1'
+        if fail_with
+        else (
+            'while [ $# -gt 0 ]; do if [ "$1" = "--report-path" ]; then echo "[]" > "$2"; fi; shift; done'
+        )
+    )
+    script.write_text(
+        f'#!/bin/sh\nif [ "$1" = version ]; then echo {version}; exit 0; fi\n{body}\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_user_gitleaks_with_another_version_warns(tmp_path: Path) -> None:
+    fake = _fake_gitleaks(tmp_path, "8.0.0")
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    result = run_stage(
+        SecretsStage, root, tmp_path, engines=["lockgate", "gitleaks"], gitleaks_path=str(fake)
+    )
+    assert result.status is Status.WARNED
+    assert "your gitleaks is 8.0.0, lockgate is tested with 8.30.1" in result.summary
+    assert ("gitleaks", "8.0.0") in result.tool_versions
+
+
+def test_failing_engine_warns_and_its_output_is_scrubbed(tmp_path: Path) -> None:
+    token = make_canaries(11)["github"]
+    fake = _fake_gitleaks(tmp_path, "8.30.1", fail_with=f"fatal: bad token {token}")
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    result = run_stage(
+        SecretsStage, root, tmp_path, engines=["lockgate", "gitleaks"], gitleaks_path=str(fake)
+    )
+    assert result.status is Status.WARNED
+    assert "gitleaks dir exited 1" in result.summary and "[REDACTED]" in result.summary
+    assert_no_canaries([repr(result)], [token])
+
+
+def test_missing_user_gitleaks_makes_stage_unavailable_with_a_hint(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    ctx = make_context(SecretsStage, root, tmp_path / "art", gitleaks_path=str(tmp_path / "nope"))
+    why = SecretsStage().available(ctx)
+    assert why is not None and "LOCKGATE_GITLEAKS_BIN" in why
