@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lockgate.secrets.sources import SkipReason, Skipped, parse_diff, push_revs, read_text
+from lockgate.secrets.sources import Skipped, SkipReason, parse_diff, push_revs, read_text
 
 DIFF = "\n".join(
     [
