@@ -157,7 +157,7 @@ def test_landmarks_title_language_and_skip_link(sample_run: Run) -> None:
     assert first_link == {"class": "skip", "href": "#main"}
     assert parsed.named("main")[0]["id"] == "main"
     ids = {attrs["id"] for _, attrs in parsed.tags if attrs.get("id")}
-    targets = {a["href"][1:] for a in parsed.named("a") if a.get("href")}
+    targets = {(a.get("href") or "#")[1:] for a in parsed.named("a")}
     assert targets <= ids  # every in-page link lands somewhere
 
 

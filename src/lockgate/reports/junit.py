@@ -9,7 +9,7 @@ from typing import assert_never
 
 from lockgate.model import Finding, FindingState, Run, StageResult, Status, TestCase
 from lockgate.reports.interface import FormatName
-from lockgate.reports.text import clean, one_line, sorted_findings, state_label
+from lockgate.reports.text import clean, iso, one_line, sorted_findings, state_label
 
 _COUNTED = ("failure", "error", "skipped")
 
@@ -62,7 +62,7 @@ def _stage_suite(run: Run, result: StageResult) -> ET.Element:
 
 
 def _suite_element(run: Run, name: str, seconds: float) -> ET.Element:
-    stamp = run.started.strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = (iso(run.started) or "")[:19]  # JUnit's timestamp has no zone: UTC
     return ET.Element("testsuite", name=one_line(name, 300), time=_secs(seconds), timestamp=stamp)
 
 
