@@ -12,8 +12,24 @@ from lockgate.gitinfo import read_git
 from lockgate.store.repository import Store
 
 
+class _Intermixed(argparse.ArgumentParser):
+    """Accepts `deploy ENV --version V PATH` (options between the positionals)."""
+
+    _mixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._mixing:
+            return super().parse_known_args(args, namespace)
+        self._mixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._mixing = False
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("deploy", help="build and deploy the service to an environment")
+    p.__class__ = _Intermixed
     p.add_argument(
         "environment",
         metavar="ENV",

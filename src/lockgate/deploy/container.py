@@ -216,6 +216,12 @@ class ContainerTarget:
         return self._live(ctx, EnvState(port, slot), slot)
 
     def _start(self, ctx: DeployContext, eng: engines.Engine, release: Release, color: str) -> Slot:
+        if not eng.image_exists(release.image):
+            raise DeployFailed(
+                f"image {release.image} does not exist on this machine",
+                "build the image first (`lockgate deploy` builds it; `lockgate rollback` needs the "
+                "old version's image, so keep it)",
+            )
         name = self.container_name(ctx, release.service, color)
         eng.remove(name)  # a leftover of a crashed deploy; never the active slot
         cport = int(ctx.container.get("port", 8000))
@@ -250,12 +256,9 @@ class ContainerTarget:
             if "address already in use" not in done.stderr.lower():
                 break
         assert done is not None
-        hint = (
-            "build the image first (`lockgate run --only build`)"
-            if "image not known" in done.stderr or "No such image" in done.stderr
-            else "see the engine's message above"
+        raise DeployFailed(
+            f"the container did not start: {done.describe()}", "see the engine's message above"
         )
-        raise DeployFailed(f"the container did not start: {done.describe()}", hint)
 
     def _wait(self, ctx: DeployContext, eng: engines.Engine, slot: Slot) -> None:
         def gone() -> str | None:

@@ -1,0 +1,177 @@
+"""Container test helpers: the engine, one image of the example built per session, cleanup by name."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from lockgate.deploy import engine as engines
+from lockgate.deploy.environments import declared
+from lockgate.deploy.flow import Settings
+from lockgate.deploy.image import BuildRequest, build_image
+from lockgate.deploy.options import CONTAINER_OPTIONS, DEPLOY_OPTIONS
+from lockgate.errors import LockgateError
+from tests.testing.harness import EXAMPLES, FIXTURES, REPO, copy_project
+
+PREFIX = "lockgate-test-"
+SERVICE = "tenancy-api"
+HEALTH = "/api/v1/healthcheck/ping"
+BASE_IMAGE = "localhost/lockgate-python:bookworm"
+
+
+def use_containers_conf() -> None:
+    """Podman here needs runc and no default ulimits: bootstrap's containers.conf (make test sets it)."""
+    if "CONTAINERS_CONF" not in os.environ:
+        for candidate in (
+            REPO / ".cache/containers/containers.conf",
+            REPO / "scripts/containers.conf",
+        ):
+            if candidate.is_file():
+                os.environ["CONTAINERS_CONF"] = str(candidate)
+                return
+
+
+def engine_or_skip() -> engines.Engine:
+    """The engine; a missing one fails under CI (bootstrap installs it) and skips elsewhere."""
+    use_containers_conf()
+    try:
+        eng = engines.detect("auto")
+    except LockgateError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"container tests need Podman: {exc.message} ({exc.hint})")
+        pytest.skip(f"no container engine: {exc.message}")
+    if not eng.image_exists(BASE_IMAGE):
+        msg = f"base image {BASE_IMAGE} missing: run scripts/build-base-image"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return eng
+
+
+def remove_test_containers(eng: engines.Engine, marker: str) -> None:
+    names = eng.run("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    for name in names:
+        if name.startswith(PREFIX) and marker in name:
+            eng.remove(name)
+
+
+def stop_nginx_under(root: Path) -> None:
+    """Stop every nginx master whose pid file lies under `root` (the environments a test made)."""
+    for pid_file in root.rglob("nginx.pid"):
+        try:
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, 15)
+        except (OSError, ValueError):
+            continue
+
+
+@dataclass(frozen=True)
+class ExampleImage:
+    project: Path
+    engine: engines.Engine
+    ref: str
+    digest: str
+
+
+def build_example(tmp: Path) -> ExampleImage:
+    eng = engine_or_skip()
+    project = copy_project(EXAMPLES / "tenancy-api", tmp / "tenancy-api", git=True)
+    container = {o.name: o.default for o in CONTAINER_OPTIONS} | {"name_prefix": PREFIX}
+    built = build_image(
+        BuildRequest(project, SERVICE, tmp / "build", container, HEALTH, commit=None, version="v1"),
+        eng,
+    )
+    return ExampleImage(project, eng, built.ref, built.digest)
+
+
+def tag(eng: engines.Engine, ref: str, version: str, service: str = SERVICE) -> str:
+    new = f"localhost/{service}:{version}"
+    eng.run("tag", ref, new, check=True)
+    return new
+
+
+def build_fixture(eng: engines.Engine, name: str, ref: str) -> str:
+    eng.run(
+        "build",
+        "-t",
+        ref,
+        "-f",
+        str(FIXTURES / "deploy" / name / "Containerfile"),
+        str(FIXTURES / "deploy" / name),
+        timeout=300,
+        check=True,
+    )
+    return ref
+
+
+def settings_for(project: Path, **deploy: object) -> Settings:
+    container = {o.name: o.default for o in CONTAINER_OPTIONS} | {"name_prefix": PREFIX}
+    options = (
+        {o.name: o.default for o in DEPLOY_OPTIONS}
+        | {"health_path": HEALTH, "health_timeout": 20.0, "drain_seconds": 0.5}
+        | deploy
+    )
+    return Settings(project, SERVICE, "main", container, options, declared(None))
+
+
+@dataclass
+class RequestLoop:
+    """A bounded request loop against a URL on 127.0.0.1, one fresh connection per request."""
+
+    url_port: int
+    path: str = HEALTH
+    max_requests: int = 2000
+    max_seconds: float = 60.0
+    pause: float = 0.01
+    requests: int = 0
+    failures: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        deadline = time.monotonic() + self.max_seconds
+        while not self._stop.is_set() and self.requests < self.max_requests:
+            if time.monotonic() > deadline:
+                break
+            self.requests += 1
+            conn = http.client.HTTPConnection("127.0.0.1", self.url_port, timeout=5)
+            try:
+                conn.request("GET", self.path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    self.failures.append(f"HTTP {resp.status}")
+            except (OSError, http.client.HTTPException) as exc:
+                self.failures.append(f"{type(exc).__name__}: {exc}")
+            finally:
+                conn.close()
+            time.sleep(self.pause)
+
+    def __enter__(self) -> RequestLoop:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def example_image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleImage]:
+    """The example service built once per session (tag localhost/tenancy-api:v1)."""
+    yield build_example(tmp_path_factory.mktemp("example-image"))
+
+
+def git(project: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
