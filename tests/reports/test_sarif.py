@@ -26,7 +26,8 @@ def validator() -> jsonschema.protocols.Validator:
     schema = json.loads(SCHEMA.read_text("utf-8"))
     cls = jsonschema.validators.validator_for(schema)  # follows the schema's own $schema
     cls.check_schema(schema)
-    return cls(schema)
+    # formats (uri, date-time) are checked too where jsonschema's optional checkers are installed
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def errors(log: Any) -> list[str]:
