@@ -49,7 +49,7 @@ def upgrade(conn: sa.Connection, target: Target) -> None:
     revision = current_revision(conn)  # again: another process may have upgraded meanwhile
     if revision == HEAD:
         return
-    if revision is None and target.is_sqlite and sa.inspect(conn).get_table_names():
+    if revision is None and target.is_sqlite and _foreign_tables(conn):
         raise LockgateError(
             "this SQLite database is not a lockgate store (it has other tables)",
             where=target.label,
@@ -65,3 +65,7 @@ def upgrade(conn: sa.Connection, target: Target) -> None:
             where=target.label,
             hint="a newer lockgate wrote it: upgrade lockgate, or use another store",
         ) from None
+
+
+def _foreign_tables(conn: sa.Connection) -> set[str]:
+    return set(sa.inspect(conn).get_table_names()) - {VERSION_TABLE}
