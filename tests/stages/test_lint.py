@@ -200,3 +200,10 @@ def test_hostile_linter_output_does_not_break_anything(
     assert first.location is not None and first.location.start_line == 3
     odd = [f for f in result.findings if f.rule_id not in ("X1", "format")]
     assert len(odd) == 2 and all(f.location is None and f.rule_id == "unknown" for f in odd)
+
+
+def test_broken_project_config_is_an_error_naming_the_file(faults: Path, tmp_path: Path) -> None:
+    (faults / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = "not a list"\n')
+    result = run_stage(LintStage, faults, tmp_path)
+    assert result.status is Status.ERROR
+    assert "pyproject.toml" in result.summary
