@@ -20,7 +20,7 @@ from lockgate.deps import osv
 from lockgate.deps.model import Advisory, Dependency, SourceAnswer
 
 SYNC_STAMP = ".lockgate-sync.json"
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _SUFFIXES = (".json", ".yaml", ".yml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -132,7 +132,10 @@ class LocalDirSource:
             for eco, name in osv.keys_of(advisory):
                 by_key.setdefault(f"{eco}\0{name}", []).append(len(records))
             records.append(_slim(record))
-        ecosystems = sorted({key.split("\0", 1)[0] for key in by_key})
+        # covered = the main ecosystem of at least one record: a stray cross-ecosystem entry in
+        # another ecosystem's record does not make the whole ecosystem "checked"
+        ecosystems = sorted({str(r["affected"][0]["package"]["ecosystem"]).split(":")[0]
+                             for r in records if r.get("affected")})
         index = _Index(state, _stamp(self.root) or newest or None, records, by_key, bad, ecosystems)
         self._save(index)
         return index
