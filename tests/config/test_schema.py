@@ -28,7 +28,13 @@ def test_fail_on_accepts_exactly_the_severities() -> None:
 
 @pytest.mark.parametrize(
     "option",
-    [*schema.PROJECT.options, *schema.RUN.options, *schema.COMMON, *schema.SUPPRESS.options],
+    [
+        *schema.PROJECT.options,
+        *schema.RUN.options,
+        *schema.COMMON,
+        *schema.SUPPRESS.options,
+        *(o for s in schema.SECTIONS for o in s.options),
+    ],
     ids=lambda o: o.name,
 )
 def test_declared_defaults_are_valid_values(option: Option) -> None:
