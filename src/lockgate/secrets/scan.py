@@ -118,22 +118,26 @@ def scan(
 
 
 def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
-    """Scan what `git commit` would record: lines added in the index."""
+    """Scan what `git commit` would record: lines added in the index (gitleaks alongside, in parallel)."""
     out = Outcome()
-    start = time.monotonic()
-    cands = [
-        c for chunk in staged_chunks(root, settings.timeout) for c in _chunk(chunk, settings, ":")
-    ]
-    out.timings["lockgate"] = time.monotonic() - start
-    out.engines_ok += 1
-    if GITLEAKS in settings.engines and settings.gitleaks_bin:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        job = None
+        if GITLEAKS in settings.engines and settings.gitleaks_bin:
+            binary = settings.gitleaks_bin
+            job = _timed(
+                pool, out, "gitleaks", lambda: gitleaks.scan_staged(binary, root, settings.timeout)
+            )
         start = time.monotonic()
-        try:
-            cands += gitleaks.scan_staged(settings.gitleaks_bin, root, settings.timeout)
-            out.engines_ok += 1
-        except EngineFailed as exc:
-            out.problems.append(str(exc))
-        out.timings["gitleaks"] = time.monotonic() - start
+        chunks = list(staged_chunks(root, settings.timeout))
+        cands = [c for chunk in chunks for c in _chunk(chunk, settings, ":")]
+        out.timings["lockgate"] = time.monotonic() - start
+        out.engines_ok += 1
+        if job is not None:
+            try:
+                cands += job.result()
+                out.engines_ok += 1
+            except EngineFailed as exc:
+                out.problems.append(str(exc))
     lines = LineSource(root, settings.max_file_size)
     groups = merge.group_tree(merge.resolve(cands, lines))
     out.findings = [merge.finding(stage, g, _line(lines, g.primary)) for g in groups]
