@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "status",
     "env",
     "advisories",
+    "hooks",
 )
 
 
