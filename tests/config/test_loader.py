@@ -572,3 +572,29 @@ def test_hostile_key_names_are_escaped_in_warnings(tmp_path: Path) -> None:
     assert "\x1b" not in warning and warning.startswith(
         "lockgate.toml:2: unknown key '\\x1b[2Jjobs'"
     )
+
+
+def test_registered_sections_load_by_default(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        """
+        [deploy]
+        target = "command"
+        command = ["./deploy.sh"]
+
+        [environments.staging]
+        url = "http://127.0.0.1:9000"
+
+        [environments.production]
+        requires = ["staging"]
+        branchs = ["main"]
+    """,
+    )
+    config = load(tmp_path)
+    assert set(config.sections) == {s.name for s in schema.SECTIONS}
+    assert config.sections["deploy"]["command"] == ("./deploy.sh",)
+    assert config.sections["environments"]["production"]["requires"] == ("staging",)
+    assert config.warnings == (
+        "lockgate.toml:10: unknown key 'branchs' in [environments.production]; "
+        "did you mean 'branches'?",
+    )
