@@ -84,7 +84,8 @@ _WS = re.compile(r"\s+")
 def fingerprint(rule_id: str, path: str, snippet: str) -> str:
     """Stable id of a finding: rule + path + whitespace-normalised snippet (no line numbers)."""
     normalised = _WS.sub(" ", snippet).strip()
-    digest = hashlib.sha256(f"{rule_id}\0{path}\0{normalised}".encode()).hexdigest()
+    text = f"{rule_id}\0{path}\0{normalised}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:20]
 
 

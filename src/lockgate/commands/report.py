@@ -7,16 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lockgate.reports import render
+from lockgate.reports import FORMATS, render
 from lockgate.store.repository import Store
-
-FORMATS = ("html", "sarif", "junit", "json", "md")
-
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("report", help="print a stored run as html, sarif, junit, json or md")
     p.add_argument("run_id", help="a run id from `lockgate history`")
-    p.add_argument("--format", choices=FORMATS, default="md", help="output format (default: md)")
+    p.add_argument("--format", choices=sorted(FORMATS), default="md", help="output format (default: md)")
     p.add_argument("--path", default=".", help="project folder (default: .)")
     p.set_defaults(func=execute)
 
