@@ -1,0 +1,182 @@
+"""The deps stage on lock files of every format against the shared OSV data, and its honest gaps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+
+from lockgate.deps.sources.local_dir import SYNC_STAMP
+from lockgate.model import Severity, StageResult, Status
+from lockgate.stages.deps import SBOM_FILE, STALE_RULE, UNCHECKED_RULE, UNPARSABLE_RULE, DepsStage
+from tests.testing.harness import FIXTURES, SHARED, copy_project, make_context, run_stage
+
+PYPA = SHARED / "advisories" / "pypa"
+GHSA = SHARED / "advisories" / "ghsa-sample"
+pytestmark = pytest.mark.skipif(not GHSA.is_dir(), reason=f"no shared advisories at {SHARED}")
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "lockgate-cache"))
+    monkeypatch.delenv("LOCKGATE_ADVISORY_DB", raising=False)
+
+
+@pytest.fixture(scope="module")
+def poly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StageResult]:
+    tmp = tmp_path_factory.mktemp("deps")
+    project = copy_project(FIXTURES / "deps" / "polyglot", tmp / "project")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOCKGATE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "lockgate-cache"))
+        result = run_stage(DepsStage, project, tmp, advisory_db=[str(PYPA), str(GHSA)])
+    return tmp, result
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fresh_db(tmp_path: Path) -> Path:
+    db = shutil.copytree(GHSA, tmp_path / "db")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (db / SYNC_STAMP).write_text(json.dumps({"synced_at": now}))
+    return db
+
+
+def test_every_ecosystem_yields_findings_with_advisory_details(poly) -> None:
+    _, result = poly
+    by_key = {(f.rule_id, f.where): f for f in result.findings}
+    lodash = by_key[("GHSA-p6mc-m468-83gw", "node-v1/package-lock.json:7")]
+    assert lodash.severity is Severity.HIGH and "CVE-2020-8203" in lodash.tags
+    assert "installed 4.17.15; fixed in 4.17.20" in lodash.message
+    assert "Upgrade lodash to 4.17.20" in (lodash.help_text or "")
+    assert lodash.help_uri and "CWE-1321" in lodash.tags
+    expected = {
+        ("GHSA-xvch-5gv4-984h", "node-v1/package-lock.json:13"),  # nested minimist, critical
+        ("GHSA-hrpp-h998-j3pp", "node-v3/package-lock.json:20"),
+        ("GHSA-gxr4-xjj5-5px2", "yarn-v1/yarn.lock:9"),
+        ("GHSA-wf5p-g6vw-rhxx", "yarn-berry/yarn.lock:8"),
+        ("GHSA-hh2w-p6rv-4g7w", "dotnet-lock/packages.lock.json:11"),
+        ("GHSA-98g6-xh36-x2p7", "dotnet-csproj/App.csproj:6"),
+        ("GHSA-59j7-ghrg-fj52", "dotnet-csproj/App.csproj:7"),
+        ("GHSA-crjr-9rc5-ghw8", "ruby/Gemfile.lock:12"),
+        ("GHSA-22f2-v57c-j9cx", "ruby/Gemfile.lock:13"),
+        ("PYSEC-2019-217", "py-req/requirements.txt:2"),
+        ("PYSEC-2018-66", "py-poetry/poetry.lock:4"),
+        ("PYSEC-2021-109", "py-uv/uv.lock:5"),
+        ("PYSEC-2020-96", "py-pipenv/Pipfile.lock:8"),
+    }
+    assert expected <= set(by_key)
+    assert not any(f.rule_id == "GHSA-8g9c-28fc-mcx2" for f in result.findings)  # withdrawn
+    assert not any(
+        f.where.startswith("py-pipenv") and "pillow" in f.message for f in result.findings
+    )
+    assert len({f.fingerprint for f in result.findings}) == len(result.findings)
+
+
+def test_old_data_and_unpinned_packages_warn_never_clean(poly) -> None:
+    _, result = poly
+    assert result.status is Status.WARNED
+    assert "packages NOT checked (5 without an exact version)" in result.summary
+    assert "advisory data is" in result.summary and "newest 2024-10-10" in result.summary
+    metrics = {m.name: m.value for m in result.metrics}
+    assert metrics["dependencies"] == 25 and metrics["unchecked"] == 5
+    assert metrics["advisory_age_days"] > 30
+
+
+def test_sbom_artifact_is_valid_cyclonedx(poly) -> None:
+    tmp, result = poly
+    assert SBOM_FILE in result.artifacts
+    text = (tmp / "artifacts" / "deps" / SBOM_FILE).read_text()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    assert len(json.loads(text)["components"]) == 25
+
+
+def test_fresh_data_and_exact_pins_pass(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "package-lock.json").write_text(
+        json.dumps(
+            {
+                "lockfileVersion": 3,
+                "packages": {
+                    "": {"dependencies": {"lodash": "^4"}},
+                    "node_modules/lodash": {"version": "4.17.21"},
+                },
+            }
+        )
+    )
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(fresh_db(tmp_path))])
+    assert result.status is Status.PASSED, result.summary
+    assert result.findings == () and "1 of 1 packages checked" in result.summary
+
+
+def test_fail_on_unchecked_turns_gaps_into_failing_findings(poly, tmp_path: Path) -> None:
+    project = copy_project(FIXTURES / "deps" / "polyglot" / "py-req", tmp_path / "p")
+    result = run_stage(
+        DepsStage, project, tmp_path, advisory_db=[str(PYPA)], fail_on_unchecked=True
+    )
+    gaps = {f.rule_id: f for f in result.findings if f.rule_id in {UNCHECKED_RULE, STALE_RULE}}
+    assert set(gaps) == {UNCHECKED_RULE, STALE_RULE}
+    assert all(f.severity is Severity.HIGH for f in gaps.values())
+    assert gaps[UNCHECKED_RULE].message.startswith("2 packages not checked")
+    assert gaps[UNCHECKED_RULE].where == "requirements.txt:3"
+
+
+def test_unreachable_osv_service_is_reported_and_nothing_is_called_clean(tmp_path: Path) -> None:
+    project = copy_project(FIXTURES / "deps" / "polyglot" / "node-v3", tmp_path / "p")
+    result = run_stage(
+        DepsStage,
+        project,
+        tmp_path,
+        source="osv",
+        osv_url=f"http://127.0.0.1:{closed_port()}",
+        osv_timeout=2.0,
+    )
+    assert result.status is Status.WARNED
+    assert "0 of 3 packages checked" in result.summary
+    assert "source osv failed" in result.summary and "3 packages NOT checked" in result.summary
+    assert (tmp_path / "artifacts" / "deps" / SBOM_FILE).is_file()
+
+
+def test_broken_lock_file_is_a_finding_with_line_and_fix(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "web").mkdir(parents=True)
+    (project / "web" / "package-lock.json").write_text('{\n  "packages": {\n    "x": ,\n  }\n}\n')
+    (project / "requirements.txt").write_text("jinja2==2.10\n")
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(fresh_db(tmp_path))])
+    (broken,) = [f for f in result.findings if f.rule_id == UNPARSABLE_RULE]
+    assert broken.where == "web/package-lock.json:3" and "invalid JSON" in broken.message
+    assert "npm install" in (broken.help_text or "")
+    assert result.status is Status.WARNED
+
+
+def test_no_dependency_files_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "main.py").write_text("print('hi')\n")
+    ctx = make_context(DepsStage, tmp_path / "p", tmp_path / "art")
+    result = DepsStage().run(ctx)
+    assert result.status is Status.SKIPPED and "no dependency files" in result.summary
+
+
+def test_cache_key_tracks_lock_files_and_advisory_data(tmp_path: Path) -> None:
+    project = copy_project(FIXTURES / "deps" / "polyglot" / "ruby", tmp_path / "p")
+    db = fresh_db(tmp_path)
+    ctx = make_context(DepsStage, project, tmp_path / "art", advisory_db=[str(db)])
+    first = DepsStage().cache_key(ctx)
+    assert first and first == DepsStage().cache_key(ctx)
+    (project / "Gemfile.lock").write_text((project / "Gemfile.lock").read_text() + "\n")
+    second = DepsStage().cache_key(ctx)
+    assert second != first
+    (db / "npm" / "GHSA-xvch-5gv4-984h.json").unlink()
+    assert DepsStage().cache_key(ctx) != second
+    live = make_context(DepsStage, project, tmp_path / "art2", source="osv")
+    assert DepsStage().cache_key(live) is None
