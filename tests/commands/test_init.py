@@ -178,3 +178,10 @@ def test_init_is_a_lockgate_command(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["init", str(root)]) == 0
     assert main(["init", str(root)]) == 2  # the top-level handler turns LockgateError into exit 2
     assert "error: " in capsys.readouterr().err
+
+
+def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "Gemfile")
+    (root / "lockgate.toml").mkdir()
+    with pytest.raises(LockgateError, match=r"cannot write lockgate\.toml"):
+        init_project(root, force=True, stages=FAKE_STAGES)

@@ -100,7 +100,14 @@ def init_project(
     stacks = detect_stacks(path)
     name = path.resolve().name
     text = render_config(name, base_branch(path), stacks, stages)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise LockgateError(
+            f"cannot write {schema.CONFIG_FILE}: {exc.strerror}",
+            where=str(target),
+            hint="check that the folder is writable and the name is not taken by a folder",
+        ) from None
     return target, stacks
 
 
