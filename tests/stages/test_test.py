@@ -289,3 +289,26 @@ def test_cache_key(tmp_path: Path) -> None:
     assert TestStage().cache_key(ctx) != key
     off = make_context(TestStage, project, tmp_path / "b", cache=False)
     assert TestStage().cache_key(off) is None
+
+
+def test_missing_module_in_the_test_interpreter_gets_a_venv_hint(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "conftest.py").write_text("import lockgate_no_such_module  # noqa: F401\n")
+    (project / "test_x.py").write_text("def test_x():\n    pass\n")
+    result = run_stage(TestStage, project, tmp_path)
+    assert result.status is Status.ERROR
+    assert "lacks a module" in result.summary and ".venv" in result.summary
+    assert "lockgate_no_such_module" in result.summary  # pytest's own output follows
+
+
+def test_parallel_coverage_data_is_combined(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.coverage.run]\nparallel = true\nsource = ["lib"]\n'
+    )
+    (project / "lib.py").write_text("def f():\n    return 1\n")
+    (project / "test_lib.py").write_text("import lib\n\n\ndef test_f():\n    assert lib.f() == 1\n")
+    result = run_stage(TestStage, project, tmp_path, coverage_min=100)
+    assert metrics(result)["coverage_percent"] == 100 and result.findings == ()

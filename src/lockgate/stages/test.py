@@ -238,7 +238,8 @@ def _probe(python: str) -> dict[str, str | None]:
 
 def _clear_stale(ctx: StageContext, plan: Plan) -> None:
     """A report left by an earlier run in the artifacts must not pass for this run's."""
-    for path in (plan.junit, ctx.artifacts / ".coverage", ctx.artifacts / "coverage.json"):
+    stale = [plan.junit, ctx.artifacts / "coverage.json", *ctx.artifacts.glob(".coverage*")]
+    for path in stale:
         if _inside(ctx.artifacts, path):
             path.unlink(missing_ok=True)
 
@@ -318,17 +319,17 @@ def _failing_line(text: str, file: str) -> int | None:
     return int(hits[-1]) if hits else None
 
 
+def _coverage_cmd(ctx: StageContext, plan: Plan, env: dict[str, str], *args: str) -> None:
+    proc.run([plan.python, "-m", "coverage", *args], cwd=ctx.project, env=env, timeout=300)
+
+
 def _coverage(ctx: StageContext, plan: Plan, env: dict[str, str]) -> float | None:
     report = ctx.artifacts / "coverage.json"
+    if plan.coverage and any(ctx.artifacts.glob(".coverage.*")):
+        _coverage_cmd(ctx, plan, env, "combine")  # the project's config has `parallel = true`
     if plan.coverage and (ctx.artifacts / ".coverage").exists():
         for fmt in ("json", "xml"):
-            out = ctx.artifacts / f"coverage.{fmt}"
-            proc.run(
-                [plan.python, "-m", "coverage", fmt, "-o", str(out)],
-                cwd=ctx.project,
-                env=env,
-                timeout=300,
-            )
+            _coverage_cmd(ctx, plan, env, fmt, "-o", str(ctx.artifacts / f"coverage.{fmt}"))
     try:
         data = json.loads(report.read_text(encoding="utf-8"))
         return float(data["totals"]["percent_covered"])
@@ -451,11 +452,7 @@ def _coverage_floor(ctx: StageContext, coverage: float | None, plan: Plan) -> Fi
 def _junit_error(
     ctx: StageContext, plan: Plan, done: proc.Completed, why: str, started: float
 ) -> StageResult:
-    fix = (
-        "make the test command write JUnit XML to junit_path (pytest: --junitxml=PATH)"
-        if ctx.options.get("command")
-        else "check the test run's output below; pytest should have written JUnit XML"
-    )
+    fix = _junit_fix(ctx, plan, done)
     finding = Finding(
         stage=STAGE,
         tool="lockgate",
@@ -469,6 +466,18 @@ def _junit_error(
         help_text=fix,
     )
     return _error(f"{why}; fix: {fix}. {done.describe()}", started, [finding])
+
+
+def _junit_fix(ctx: StageContext, plan: Plan, done: proc.Completed) -> str:
+    if ctx.options.get("command"):
+        return "make the test command write JUnit XML to junit_path (pytest: --junitxml=PATH)"
+    if "ModuleNotFoundError" in done.stdout + done.stderr:
+        return (
+            f"the tests ran with {plan.python}, which lacks a module they import: create the project's "
+            ".venv (python3 -m venv .venv && .venv/bin/pip install -r requirements.txt) "
+            "or set [stages.test] python"
+        )
+    return "pytest stopped before writing its report: see its output below"
 
 
 def _timed_out(ctx: StageContext, done: proc.Completed, started: float) -> StageResult:
