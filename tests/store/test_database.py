@@ -151,3 +151,18 @@ def test_cli_reports_a_broken_store_without_a_traceback(tmp_path: Path) -> None:
     assert done.returncode == ExitCode.BAD_INPUT, done.stderr
     assert str(db) in done.stderr and "move it aside" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_postgresql_driver_lockgate_does_not_ship_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(LockgateError, match="no driver") as got:
+        Store.open(tmp_path, f"postgresql+asyncpg://u:{SECRET}@127.0.0.1/db")
+    assert SECRET not in got.value.render() and "lockgate[postgres]" in (got.value.hint or "")
+
+
+def test_unreachable_server_from_the_environment_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(database.ENV_VAR, f"postgresql://u:{SECRET}@127.0.0.1:{_free_port()}/db")
+    with pytest.raises(LockgateError) as got:
+        Store.open(tmp_path)
+    assert got.value.where == f"${database.ENV_VAR}" and SECRET not in got.value.render()

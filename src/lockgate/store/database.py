@@ -30,6 +30,7 @@ class Target:
     url: sa.URL
     label: str
     sqlite_path: Path | None = None
+    source: str = f"${ENV_VAR}"  # where the URL came from, for error messages
 
     @property
     def is_sqlite(self) -> bool:
@@ -60,7 +61,7 @@ def _parse(raw: str, source: str, project_root: Path) -> Target:
     if backend in ("postgresql", "postgres"):
         if backend == "postgres" or url.drivername in ("postgresql", "postgresql+psycopg2"):
             url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver lockgate ships
-        return Target(url=url, label=_pg_label(url))
+        return Target(url=url, label=_pg_label(url), source=source)
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
             raise LockgateError(
@@ -89,11 +90,19 @@ def _pg_label(url: sa.URL) -> str:
 def create_engine(target: Target) -> sa.Engine:
     if target.sqlite_path is not None:
         return _sqlite_engine(target.sqlite_path, target)
-    return sa.create_engine(
-        target.url,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "lockgate"},
-        pool_size=2,
-    )
+    try:
+        return sa.create_engine(
+            target.url,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "lockgate"},
+            pool_size=2,
+        )
+    except (ImportError, sa_exc.NoSuchModuleError):
+        raise LockgateError(
+            f"no driver for the store on {target.label} ({target.url.drivername})",
+            where=target.source,
+            hint="install PostgreSQL support with: pip install 'lockgate[postgres]' "
+            f"and use a plain {URL_FORM}",
+        ) from None
 
 
 def _sqlite_engine(path: Path, target: Target) -> sa.Engine:
@@ -165,7 +174,7 @@ def translate(exc: sa_exc.DBAPIError, target: Target) -> LockgateError:
         return _sqlite_error(detail, target.sqlite_path)
     return LockgateError(
         f"cannot use the store on {target.label}: {detail}",
-        where=f"${ENV_VAR}",
+        where=target.source,
         hint=f"start the server or fix {ENV_VAR} ({URL_FORM}); unset it to use the local SQLite store",
     )
 
