@@ -10,4 +10,4 @@ def test_defaults_to_loopback() -> None:
 
 
 def test_from_environment() -> None:
-    assert settings({"HOST": "0.0.0.0", "PORT": "9090"}) == ("0.0.0.0", 9090)  # noqa: S104
+    assert settings({"HOST": "192.0.2.10", "PORT": "9090"}) == ("192.0.2.10", 9090)
