@@ -258,13 +258,27 @@ def _check_secrets(ins: Instruction) -> list[LintFinding]:
     return out
 
 
+# hadolint rules that already report what one of lockgate's rules would, on the same line.
+COVERED_BY_HADOLINT = {
+    "latest-tag": ("DL3006", "DL3007"),
+    "root-user": ("DL3002",),
+    "secret-in-env": ("DL3064",),
+}
+
+
+def _covered(own: LintFinding, hadolint: list[LintFinding]) -> bool:
+    codes = COVERED_BY_HADOLINT.get(own.rule, ())
+    return any(h.rule in codes and h.line == own.line for h in hadolint)
+
+
 HADOLINT_SEVERITY = {"error": "high", "warning": "medium", "info": "low", "style": "info"}
 
 
 def lint(path: Path, *, use_hadolint: bool = True) -> tuple[list[LintFinding], str]:
     """Findings for `path` and the tool used ("hadolint x.y.z" or "lockgate").
 
-    With hadolint installed its findings come first, plus lockgate's secret rule (hadolint has none).
+    With hadolint installed: its findings, plus lockgate's where hadolint has no rule for the
+    mistake (an ADD of a URL, no USER at all).
     """
     text = path.read_text(errors="replace")
     exe = proc.which("hadolint") if use_hadolint else None
@@ -290,6 +304,6 @@ def lint(path: Path, *, use_hadolint: bool = True) -> tuple[list[LintFinding], s
         )
         for i in items
     ]
-    found += [f for f in lint_builtin(text) if f.rule == "secret-in-env"]
+    found += [f for f in lint_builtin(text) if not _covered(f, found)]
     version = proc.run([exe, "--version"], timeout=30).stdout.strip().rsplit(" ", 1)[-1]
     return sorted(found, key=lambda f: f.line), f"hadolint {version}"

@@ -61,18 +61,23 @@ class Engine:
         self.remove(name)
 
 
-def _answers(path: str) -> tuple[bool, str]:
+INFO_TIMEOUT = 15.0  # seconds an engine may take to answer `info`
+
+
+def _answers(path: str, timeout: float) -> tuple[bool, str]:
     try:
-        done = proc.run([path, "info"], timeout=15)
+        done = proc.run([path, "info"], timeout=timeout)
     except ToolMissing:
         return False, "not installed"
     if done.returncode == 0 and not done.timed_out:
         return True, ""
-    why = "did not answer within 15s" if done.timed_out else done.describe()
+    why = f"did not answer within {timeout:g}s" if done.timed_out else done.describe()
     return False, why
 
 
-def detect(choice: str = "auto", candidates: Sequence[str] = ENGINES) -> Engine:
+def detect(
+    choice: str = "auto", candidates: Sequence[str] = ENGINES, timeout: float = INFO_TIMEOUT
+) -> Engine:
     """The first engine whose `info` answers (not merely whose binary exists), or LockgateError."""
     names = candidates if choice == "auto" else (choice,)
     tried: list[str] = []
@@ -81,7 +86,7 @@ def detect(choice: str = "auto", candidates: Sequence[str] = ENGINES) -> Engine:
         if path is None:
             tried.append(f"{name}: not installed")
             continue
-        ok, why = _answers(path)
+        ok, why = _answers(path, timeout)
         if ok:
             return Engine(name, path)
         tried.append(f"{name}: {why.splitlines()[0] if why else 'no answer'}")

@@ -51,7 +51,7 @@ def resolve(name: str, envs: Mapping[str, Mapping[str, Any]], branch: str | None
     elif name.startswith(f"{REVIEW}-") and REVIEW in envs:
         kind = REVIEW
     elif name not in envs:
-        close = difflib.get_close_matches(name, list(envs), n=1)
+        close = difflib.get_close_matches(name, list(envs), n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise LockgateError(
             f"unknown environment '{name}'",
@@ -154,7 +154,7 @@ def write_record(directory: Path, env: Environment) -> EnvRecord:
     old = read_record(directory)
     if old is not None:
         return old
-    rec = EnvRecord(env.name, env.kind, datetime.now(UTC), env.branch)
+    rec = EnvRecord(env.name, env.kind, datetime.now(UTC).replace(microsecond=0), env.branch)
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text(
         json.dumps(

@@ -1,0 +1,102 @@
+"""kubernetes target: manifests valid against the official schemas; apply/rollout/undo through kubectl."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+
+from lockgate.deploy.environments import resolve
+from lockgate.deploy.flow import context
+from lockgate.deploy.interface import DeployFailed, Release
+from lockgate.deploy.kubernetes import KubernetesTarget, render
+from tests.testing.containers import settings_for
+
+K8S_VERSION = "1.30.0"
+RELEASE = Release(
+    "tenancy-api",
+    "1.4.2",
+    "registry.example.invalid/tenancy-api:1.4.2",
+    commit="ab" * 20,
+    image_digest="sha256:" + "cd" * 32,
+)
+
+
+def _ctx(tmp_path: Path, **deploy: object):  # type: ignore[no-untyped-def]
+    settings = settings_for(tmp_path, **deploy)
+    return context(settings, resolve("review", settings.environments, "feature/Login"))
+
+
+def test_manifests_are_valid_against_the_kubernetes_schemas(tmp_path: Path) -> None:
+    docs = render(_ctx(tmp_path), RELEASE)
+    assert [d["kind"] for d in docs] == ["Deployment", "Service", "Ingress"]
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+
+
+def test_an_invalid_manifest_is_caught_by_the_schema_check(tmp_path: Path) -> None:
+    dep = render(_ctx(tmp_path), RELEASE)[0]
+    dep["spec"]["replicas"] = "two"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(dep, K8S_VERSION, strict=True)
+
+
+def test_probes_resources_and_labels_come_from_the_config(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, cpu="500m", memory="1Gi", replicas=3)
+    dep, svc, ing = render(ctx, RELEASE)
+    pod = dep["spec"]["template"]["spec"]["containers"][0]
+    assert pod["readinessProbe"]["httpGet"]["path"] == "/api/v1/healthcheck/ping"
+    assert pod["livenessProbe"]["httpGet"]["path"] == "/api/v1/healthcheck/ping"
+    assert pod["resources"]["limits"] == {"cpu": "500m", "memory": "1Gi"}
+    assert dep["spec"]["replicas"] == 3
+    assert dep["metadata"]["name"] == "tenancy-api-review-feature-login"
+    assert dep["metadata"]["labels"]["app.kubernetes.io/version"] == "1.4.2"
+    assert svc["spec"]["selector"] == dep["spec"]["selector"]["matchLabels"]
+    assert (
+        ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"]
+        == svc["metadata"]["name"]
+    )
+
+
+def test_without_a_context_it_only_renders(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path)
+    live = KubernetesTarget().deploy(ctx, RELEASE)
+    data = json.loads((ctx.state_dir / "manifests.json").read_text())
+    assert data["kind"] == "List" and len(data["items"]) == 3
+    assert any("without applying" in n for n in ctx.notes)
+    assert KubernetesTarget().live(ctx).version == "1.4.2"  # type: ignore[union-attr]
+    assert live.version == "1.4.2"
+
+
+def _fake_kubectl(tmp_path: Path, rollout_exit: int) -> Path:
+    log = tmp_path / "kubectl.log"
+    script = tmp_path / "kubectl"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> {log}\n'
+        f'case "$*" in *"rollout status"*) echo "timed out waiting" >&2; exit {rollout_exit};; esac\n'
+        "exit 0\n"
+    )
+    script.chmod(0o755)
+    return log
+
+
+def test_apply_waits_for_the_rollout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _fake_kubectl(tmp_path, rollout_exit=0)
+    monkeypatch.setenv("LOCKGATE_KUBECTL_BIN", str(tmp_path / "kubectl"))
+    KubernetesTarget().deploy(_ctx(tmp_path, kube_context="dev"), RELEASE)
+    calls = log.read_text().splitlines()
+    assert calls[0].startswith("--context dev --namespace default apply -f ")
+    assert "rollout status deployment/tenancy-api-review-feature-login" in calls[1]
+    assert len(calls) == 2
+
+
+def test_a_failed_rollout_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _fake_kubectl(tmp_path, rollout_exit=1)
+    monkeypatch.setenv("LOCKGATE_KUBECTL_BIN", str(tmp_path / "kubectl"))
+    with pytest.raises(DeployFailed) as err:
+        KubernetesTarget().deploy(_ctx(tmp_path, kube_context="dev"), RELEASE)
+    assert "rolled back with `kubectl rollout undo`" in err.value.message
+    assert "rollout undo deployment/tenancy-api-review-feature-login" in log.read_text()
