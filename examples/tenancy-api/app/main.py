@@ -76,7 +76,7 @@ def get_rent_account(reference: Reference) -> RentAccountOut:
 
 
 @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-def search_page(ref: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
+def search_page(ref: Annotated[str | None, Query()] = None) -> HTMLResponse:
     """The search form; with ?ref= it shows the tenancy or an error summary."""
     result = pages.search(ref)
     return HTMLResponse(result.html, status_code=result.status_code)

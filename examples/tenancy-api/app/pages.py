@@ -11,6 +11,7 @@ from app.data import Tenancy, find_tenancy, is_valid_reference, normalise_refere
 
 SERVICE = "Find a tenancy"
 COUNCIL = "Exampleton Council"
+MAX_ECHO = 64
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def search(raw: str | None) -> Page:
 
 
 def _error_page(raw: str, message: str, status: int) -> Page:
+    raw = raw[:MAX_ECHO]  # what the user typed goes back into the field, but not without limit
     summary = (
         '<div class="govuk-error-summary" data-module="govuk-error-summary">'
         '<div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2>'

@@ -57,8 +57,11 @@ def test_user_input_is_escaped(client: TestClient) -> None:
     assert "&lt;script&gt;" in response.text
 
 
-def test_overlong_input_is_rejected(client: TestClient) -> None:
-    assert client.get("/", params={"ref": "T" * 65}).status_code == 422
+def test_overlong_input_is_refused_and_not_echoed_in_full(client: TestClient) -> None:
+    response = client.get("/", params={"ref": "T" * 5000})
+    assert response.status_code == 400
+    assert "in the correct format" in response.text
+    assert 'value="' + "T" * 64 + '"' in response.text and "T" * 65 not in response.text
 
 
 def test_stylesheet_is_served(client: TestClient) -> None:
