@@ -207,3 +207,11 @@ def test_broken_project_config_is_an_error_naming_the_file(faults: Path, tmp_pat
     result = run_stage(LintStage, faults, tmp_path)
     assert result.status is Status.ERROR
     assert "pyproject.toml" in result.summary
+
+
+def test_undecodable_file_is_one_high_finding_not_a_format_one(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "latin1.py").write_bytes(b'NAME = "caf\xe9"\n')
+    result = run_stage(LintStage, project, tmp_path)
+    assert [(f.rule_id, f.severity) for f in result.findings] == [("E902", Severity.HIGH)]

@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
@@ -142,20 +142,13 @@ def _ruff_raw(item: dict[str, Any]) -> Raw:
 
 
 def _parse_ruff_format(done: proc.Completed) -> list[Raw]:
-    # syntax errors are reported by `ruff check` already; keep only the formatting verdicts
+    # only the formatting verdicts: syntax and I/O errors are `ruff check`'s findings already
     return [
-        Raw(
-            rule="format",
-            path=r.path,
-            line=r.line,
-            col=r.col,
-            end_line=r.end_line,
-            end_col=r.end_col,
-            message="File would be reformatted: run `ruff format` on it",
-            fix="run `ruff format` on it",
+        replace(
+            r, rule="format", message="File would be reformatted: run `ruff format` on it", fix=None
         )
         for r in _parse_ruff(done)
-        if r.rule != "invalid-syntax"
+        if r.rule == "unformatted"
     ]
 
 
