@@ -38,7 +38,11 @@ class Target:
 
 
 def resolve(project_root: Path, url: str | None = None) -> Target:
-    """Explicit url > $LOCKGATE_DATABASE_URL > `<project>/.lockgate/lockgate.db`."""
+    """Explicit url > $LOCKGATE_DATABASE_URL > `<project>/.lockgate/lockgate.db`.
+
+    postgresql:// and postgres:// URLs use psycopg 3; a relative sqlite:/// path is taken
+    relative to the project.
+    """
     if url is None:
         url = os.environ.get(ENV_VAR) or None
         source = f"${ENV_VAR}"
