@@ -1,0 +1,230 @@
+"""`lockgate run` end to end through the real CLI: exit codes, reports, store, cache, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.testing.harness import REPO
+
+PY = sys.executable
+
+
+def lockgate(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+):
+    full_env = {**os.environ, "CI": "1", **(env or {})}
+    full_env.pop("LOCKGATE_DATABASE_URL", None)
+    return subprocess.run(
+        [PY, "-m", "lockgate", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+CLEAN = {
+    "lockgate.toml": '[project]\nname = "demo"\n',
+    "app.py": "def add(a: int, b: int) -> int:\n    return a + b\n",
+}
+
+
+def assert_clean_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    for needle in needles:
+        assert needle in done.stderr, done.stderr
+
+
+def test_clean_project_passes_and_writes_every_report(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    done = lockgate("run", str(project), "--only", "lint", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # stdout is JSON and nothing else
+    assert data["status"] == "passed"
+    assert [s["stage"] for s in data["stages"]] == ["lint"]
+    report_dir = Path(data["report_dir"])
+    assert report_dir.parent == project / ".lockgate" / "reports"
+    for name in ("lockgate.sarif", "junit.xml", "results.json", "summary.md", "report.html"):
+        assert (report_dir / name).is_file(), name
+
+
+def test_lint_failure_exits_1_and_names_file_and_line(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {**CLEAN, "bad.py": "import os\n"})
+    done = lockgate("run", str(project), "--only", "lint")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "bad.py:1" in done.stdout
+    assert "F401" in done.stdout
+    assert "report: " in done.stdout
+
+
+def test_warm_rerun_is_cached_and_history_and_report_read_the_store(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    first = json.loads(lockgate("run", str(project), "--only", "lint", "--json").stdout)
+    second = json.loads(lockgate("run", str(project), "--only", "lint", "--json").stdout)
+    assert first["stages"][0]["cached"] is False
+    assert second["stages"][0]["cached"] is True
+    (project / "app.py").write_text("def add(a: int, b: int) -> int:\n    return b + a\n")
+    third = json.loads(lockgate("run", str(project), "--only", "lint", "--json").stdout)
+    assert third["stages"][0]["cached"] is False
+
+    history = lockgate("history", str(project))
+    assert history.returncode == 0
+    for run in (first, second, third):
+        assert run["run_id"] in history.stdout
+    for fmt in ("md", "json", "sarif", "junit", "html"):
+        shown = lockgate("report", second["run_id"], "--format", fmt, "--path", str(project))
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.strip()
+
+
+def test_no_cache_runs_again(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    lockgate("run", str(project), "--only", "lint")
+    again = json.loads(
+        lockgate("run", str(project), "--only", "lint", "--no-cache", "--json").stdout
+    )
+    assert again["stages"][0]["cached"] is False
+
+
+def test_baseline_update_makes_known_findings_pass(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {**CLEAN, "bad.py": "import os\n"})
+    assert lockgate("run", str(project), "--only", "lint").returncode == 1
+    update = lockgate("baseline", "update", str(project))
+    assert update.returncode == 0, update.stderr
+    assert (project / ".lockgate" / "baseline.json").is_file()
+    assert lockgate("run", str(project), "--only", "lint").returncode == 0
+    (project / "worse.py").write_text("import sys\n")
+    assert lockgate("run", str(project), "--only", "lint").returncode == 1
+
+
+def test_expired_suppression_fails_loudly(tmp_path: Path) -> None:
+    config = CLEAN["lockgate.toml"] + (
+        '\n[[suppress]]\nstage = "lint"\nrule = "F401"\nreason = "kept for a demo"\nexpires = 2020-01-01\n'
+    )
+    project = write_project(
+        tmp_path / "p", {**CLEAN, "lockgate.toml": config, "bad.py": "import os\n"}
+    )
+    done = lockgate("run", str(project), "--only", "lint")
+    assert done.returncode == 1
+    assert "expired" in done.stdout
+
+
+def test_broken_toml(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {**CLEAN, "lockgate.toml": "[project\nname = 1\n"})
+    assert_clean_error(lockgate("run", str(project)), "lockgate.toml")
+
+
+def test_unknown_stage_in_only(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    assert_clean_error(
+        lockgate("run", str(project), "--only", "lnt"), "unknown stage 'lnt'", "did you mean 'lint'"
+    )
+
+
+def test_unknown_stage_in_config(tmp_path: Path) -> None:
+    config = CLEAN["lockgate.toml"] + '\n[stages.lnit]\nfail_on = "high"\n'
+    project = write_project(tmp_path / "p", {**CLEAN, "lockgate.toml": config})
+    assert_clean_error(lockgate("run", str(project)), "lnit")
+
+
+def test_missing_tool_says_which_and_how(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    done = lockgate(
+        "run", str(project), "--only", "lint", env={"LOCKGATE_RUFF_BIN": str(tmp_path / "no-ruff")}
+    )
+    assert_clean_error(done, "ruff")
+    assert "fix:" in done.stderr
+
+
+def test_unwritable_report_dir(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert_clean_error(
+        lockgate("run", str(project), "--report-dir", str(blocker / "reports")),
+        "cannot write reports",
+    )
+
+
+def test_store_that_is_not_a_database(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    (project / ".lockgate").mkdir()
+    (project / ".lockgate" / "lockgate.db").write_text("these are my notes, not a database\n" * 50)
+    done = lockgate("run", str(project), "--only", "lint")
+    assert_clean_error(done, "lockgate.db")
+    assert (
+        "these are my notes" in (project / ".lockgate" / "lockgate.db").read_text()
+    )  # nothing lost
+
+
+def test_missing_project_folder(tmp_path: Path) -> None:
+    assert_clean_error(lockgate("run", str(tmp_path / "nope")), "does not exist")
+
+
+def test_ctrl_c_stops_children_and_records_the_run_as_interrupted(tmp_path: Path) -> None:
+    marker = tmp_path / "child-survived"
+    slow_test = (
+        "import time, pathlib\n"
+        "def test_slow():\n"
+        f"    time.sleep(6)\n    pathlib.Path({str(marker)!r}).write_text('x')\n"
+    )
+    config = CLEAN["lockgate.toml"] + f'\n[stages.test]\npython = "{PY}"\n'
+    project = write_project(
+        tmp_path / "p", {**CLEAN, "lockgate.toml": config, "test_slow.py": slow_test}
+    )
+    env = {**os.environ, "CI": "1"}
+    env.pop("LOCKGATE_DATABASE_URL", None)
+    child = subprocess.Popen(
+        [PY, "-m", "lockgate", "run", str(project), "--only", "test"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 130, out + err
+    assert "Traceback" not in err
+    time.sleep(4)
+    assert not marker.exists(), "the test process kept running after Ctrl-C"
+    with sqlite3.connect(project / ".lockgate" / "lockgate.db") as db:
+        statuses = [row[0] for row in db.execute("select status from runs")]
+    assert statuses == ["interrupted"]
+
+
+def test_stages_lists_every_stage(tmp_path: Path) -> None:
+    done = lockgate("stages", str(write_project(tmp_path / "p", CLEAN)))
+    assert done.returncode == 0, done.stderr
+    for name in ("lint", "test"):
+        assert name in done.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    done = lockgate("run", "--jobs", "zero")
+    assert done.returncode == 2
+    assert REPO.exists()
+
+
+@pytest.mark.parametrize("args", [["--version"], ["run", "--help"]])
+def test_help_and_version(args: list[str]) -> None:
+    assert lockgate(*args).returncode == 0
