@@ -10,10 +10,15 @@ import pytest
 
 from tests.testing.containers import (
     ExampleImage,
-    example_image,  # noqa: F401 - session fixture, shared with tests/stages and tests/commands
     remove_test_containers,
+    shared_example,
     stop_nginx_under,
 )
+
+
+@pytest.fixture(scope="session")
+def example_image(tmp_path_factory: pytest.TempPathFactory) -> ExampleImage:
+    return shared_example(tmp_path_factory)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,7 +83,10 @@ class ExampleImage:
 def build_example(tmp: Path) -> ExampleImage:
     eng = engine_or_skip()
     project = copy_project(EXAMPLES / "tenancy-api", tmp / "tenancy-api", git=True)
-    container = {o.name: o.default for o in CONTAINER_OPTIONS} | {"name_prefix": PREFIX}
+    container = {o.name: o.default for o in CONTAINER_OPTIONS} | {
+        "name_prefix": PREFIX,
+        "pull": "never",
+    }
     built = build_image(
         BuildRequest(project, SERVICE, tmp / "build", container, HEALTH, commit=None, version="v1"),
         eng,
@@ -166,10 +168,14 @@ class RequestLoop:
         self._thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def example_image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleImage]:
-    """The example service built once per session (tag localhost/tenancy-api:v1)."""
-    yield build_example(tmp_path_factory.mktemp("example-image"))
+_SHARED: list[ExampleImage] = []
+
+
+def shared_example(factory: pytest.TempPathFactory) -> ExampleImage:
+    """The example service built once per test session (tag localhost/tenancy-api:v1)."""
+    if not _SHARED:
+        _SHARED.append(build_example(factory.mktemp("example-image")))
+    return _SHARED[0]
 
 
 def git(project: Path, *args: str) -> str:

@@ -75,7 +75,7 @@ def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltIma
     args = (
         {"BASE_IMAGE": str(req.container["base_image"])} if req.container.get("base_image") else {}
     )
-    argv_extra = ["--format", "docker"] if eng.name == "podman" else []
+    argv_extra = _engine_args(eng, str(req.container.get("pull", "missing")))
     req.out_dir.mkdir(parents=True, exist_ok=True)
     done = eng.run(
         "build",
@@ -103,6 +103,12 @@ def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltIma
         source=src,
         engine=f"{eng.name} {eng.version()}",
     )
+
+
+def _engine_args(eng: engine.Engine, pull: str) -> list[str]:
+    if eng.name == "podman":  # docker format keeps HEALTHCHECK, which OCI format drops
+        return ["--format", "docker", f"--pull={pull}"]
+    return ["--pull"] if pull == "always" else []  # docker build pulls only what is missing
 
 
 def _labels(req: BuildRequest) -> dict[str, str]:

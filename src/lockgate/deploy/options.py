@@ -21,6 +21,7 @@ CONTAINER_OPTIONS: tuple[Option, ...] = (
     Option("file", "str", "", "Containerfile/Dockerfile relative to the project; empty = Containerfile, else Dockerfile, else generated from the stack's template."),
     Option("base_image", "str", "localhost/lockgate-python:bookworm", "Base image (pinned tag or digest) passed as the BASE_IMAGE build argument and used by generated Containerfiles."),
     Option("repository", "str", "", "Image repository; empty = localhost/<service>."),
+    Option("pull", "str", "missing", "When the build pulls base images: missing, never (offline machines) or always.", choices=("missing", "never", "always")),
     Option("port", "int", 8000, "Port the service listens on inside the container.", check=_port),
     Option("build_timeout", "float", 900.0, "Seconds a build may take.", check=positive),
     Option("lint", "bool", True, "Lint the Containerfile (hadolint when installed, else lockgate's own rules)."),
