@@ -32,10 +32,11 @@ ALWAYS_SKIPPED = frozenset(
 def project_files(root: Path) -> list[str]:
     """Relative POSIX paths of the project's files, sorted.
 
-    In a git work tree: tracked and untracked files that git does not ignore (deleted files left out).
+    In a git work tree (the project may be a folder inside one): tracked and untracked files that
+    git does not ignore (deleted files left out), relative to `root`.
     Elsewhere: every file, skipping the usual tool and cache folders.
     """
-    if (root / ".git").exists() and proc.which("git"):
+    if proc.which("git"):
         done = proc.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             cwd=root,
