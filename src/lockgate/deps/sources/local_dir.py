@@ -49,8 +49,15 @@ class LocalDirSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._index: _Index | None = None
+        self._state: str | None = None
 
     def state(self) -> str:
+        """Digest of the directory (path, file count, total size, newest mtime); computed once."""
+        if self._state is None:
+            self._state = self._compute_state()
+        return self._state
+
+    def _compute_state(self) -> str:
         if not self.root.is_dir():
             return f"missing:{self.root}"
         count = size = newest = 0
@@ -134,8 +141,13 @@ class LocalDirSource:
             records.append(_slim(record))
         # covered = the main ecosystem of at least one record: a stray cross-ecosystem entry in
         # another ecosystem's record does not make the whole ecosystem "checked"
-        ecosystems = sorted({str(r["affected"][0]["package"]["ecosystem"]).split(":")[0]
-                             for r in records if r.get("affected")})
+        ecosystems = sorted(
+            {
+                str(r["affected"][0]["package"]["ecosystem"]).split(":")[0]
+                for r in records
+                if r.get("affected")
+            }
+        )
         index = _Index(state, _stamp(self.root) or newest or None, records, by_key, bad, ecosystems)
         self._save(index)
         return index
