@@ -180,3 +180,34 @@ def test_cache_key_tracks_lock_files_and_advisory_data(tmp_path: Path) -> None:
     assert DepsStage().cache_key(ctx) != second
     live = make_context(DepsStage, project, tmp_path / "art2", source="osv")
     assert DepsStage().cache_key(live) is None
+
+
+def test_sarif_of_the_findings_is_valid_and_names_the_advisory(poly) -> None:
+    from lockgate.model import Run, RunStatus
+    from lockgate.reports.sarif import build
+    from tests.testing.harness import REPO
+
+    _, result = poly
+    log = build(Run("r1", "deps", datetime.now(UTC), RunStatus.FAILED, results=(result,)))
+    import jsonschema
+
+    schema = json.loads((REPO / "tests/fixtures/schemas/sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(log, schema)
+    rules = {r["id"]: r for run in log["runs"] for r in run["tool"]["driver"].get("rules", [])}
+    lodash = next(r for rid, r in rules.items() if rid.endswith("GHSA-p6mc-m468-83gw"))
+    assert (
+        "Upgrade lodash" in lodash["help"]["text"]
+        and "CVE-2020-8203" in lodash["properties"]["tags"]
+    )
+
+
+def test_oversized_lock_file_is_reported_not_read(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "yarn.lock").write_text("# yarn lockfile v1\n" + "# padding\n" * 300)
+    result = run_stage(
+        DepsStage, project, tmp_path, advisory_db=[str(fresh_db(tmp_path))], max_file_kb=1
+    )
+    (finding,) = result.findings
+    assert finding.rule_id == UNPARSABLE_RULE and "max_file_kb" in finding.message
+    assert result.status is Status.WARNED

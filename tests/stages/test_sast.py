@@ -141,3 +141,24 @@ def test_cache_key_follows_source_content(tmp_path: Path) -> None:
     assert second != first
     (project / "notes.txt").write_text("not a source\n")
     assert SastStage().cache_key(ctx) == second
+
+
+@needs_all
+def test_sarif_of_the_findings_is_valid_and_carries_rule_metadata(mixed) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    import jsonschema
+
+    from lockgate.model import Run, RunStatus
+    from lockgate.reports.sarif import build
+    from tests.testing.harness import REPO
+
+    _, result = mixed
+    log = build(Run("r1", "sast", datetime.now(UTC), RunStatus.FAILED, results=(result,)))
+    schema = json.loads((REPO / "tests/fixtures/schemas/sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(log, schema)
+    rules = {r["id"]: r for run in log["runs"] for r in run["tool"]["driver"].get("rules", [])}
+    sql = next(r for rid, r in rules.items() if rid.endswith("sql-string-format"))
+    assert "query parameters" in sql["help"]["text"] and sql["helpUri"].startswith("https://")
+    assert "external/cwe/cwe-089" in sql["properties"]["tags"]
