@@ -65,7 +65,6 @@ class SastStage:
             "Files larger than this are skipped (and reported)",
             check=positive,
         ),
-        Option("timeout", "int", 600, "Seconds each engine may run", check=positive),
     )
 
     def available(self, ctx: StageContext) -> str | None:
@@ -166,7 +165,7 @@ def _plan(ctx: StageContext, files: Sequence[str]) -> tuple[list[Job], list[Engi
     """The engine runs needed for these files, and the needed engines that are not installed."""
     jobs: list[Job] = []
     missing: list[Engine] = []
-    timeout = float(ctx.options["timeout"])
+    timeout = float(ctx.gate.timeout)  # each engine gets the stage's own limit
     extra = next(iter(_extra_rules(ctx)), None)
     for engine in _wanted(ctx):
         mine = [f for f in files if _MODULES[engine].applies(f)]
