@@ -20,8 +20,13 @@ class FakeTarget:
     crash_versions: set[str] = field(default_factory=set)
     exit_versions: set[str] = field(default_factory=set)  # the process dies mid-deploy
     missing_tool: str | None = None
-    live_release: Release | None = None
+    releases: dict[str, Release] = field(default_factory=dict)  # environment -> what it serves
     deployed: list[str] = field(default_factory=list)
+
+    @property
+    def live_release(self) -> Release | None:
+        """What the last environment deployed to serves (tests use one environment)."""
+        return next(reversed(self.releases.values()), None)
 
     def check(self, ctx: DeployContext) -> None:
         if self.missing_tool:
@@ -37,7 +42,7 @@ class FakeTarget:
             raise RuntimeError("bug in the target")
         if release.version in self.fail_versions:
             raise DeployFailed("the new release never became healthy", "look at its logs")
-        self.live_release = release
+        self.releases[ctx.environment.name] = release
         return Live(
             ctx.environment.name,
             release.version,
@@ -47,7 +52,7 @@ class FakeTarget:
         )
 
     def live(self, ctx: DeployContext) -> Live | None:
-        r = self.live_release
+        r = self.releases.get(ctx.environment.name)
         return (
             None
             if r is None
@@ -57,4 +62,4 @@ class FakeTarget:
         )
 
     def remove(self, ctx: DeployContext) -> None:
-        self.live_release = None
+        self.releases.pop(ctx.environment.name, None)

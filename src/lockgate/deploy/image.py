@@ -50,10 +50,22 @@ def repository(service: str, container: Mapping[str, Any]) -> str:
 
 
 def source_tag(project: Path, commit: str | None) -> str:
-    """The commit sha (12 characters), or a digest of the files outside git."""
+    """The commit sha (12 characters); `<sha>-dirty-<digest>` with uncommitted changes, so a
+    build of changed files never overwrites the commit's own tag; a files digest outside git."""
+    files = fsutil.project_files(project)
     if commit:
-        return commit[:12]
-    return "files-" + fsutil.digest_files(project, fsutil.project_files(project))[:12]
+        if not _dirty(project):
+            return commit[:12]
+        return f"{commit[:12]}-dirty-{fsutil.digest_files(project, files)[:8]}"
+    return "files-" + fsutil.digest_files(project, files)[:12]
+
+
+def _dirty(project: Path) -> bool:
+    if proc.which("git") is None:
+        return False
+    argv = ["git", "status", "--porcelain", "--", ".", ":(exclude).lockgate"]
+    done = proc.run(argv, cwd=project, timeout=60)
+    return done.returncode == 0 and bool(done.stdout.strip())
 
 
 def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltImage:

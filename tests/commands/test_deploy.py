@@ -1,0 +1,158 @@
+"""`lockgate deploy / rollback / status / env` end to end on a copy of the example (Podman + nginx)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lockgate.cli.main import main
+from lockgate.deploy.health import probe
+from lockgate.model import DeploymentStatus
+from lockgate.store.repository import Store
+from tests.testing.containers import (
+    HEALTH,
+    PREFIX,
+    engine_or_skip,
+    git,
+    remove_test_containers,
+    stop_nginx_under,
+)
+from tests.testing.harness import EXAMPLES, FIXTURES, copy_project
+
+TOML = """
+[project]
+name = "{name}"
+
+[container]
+name_prefix = "{prefix}"
+pull = "never"
+
+[deploy]
+health_path = "{health}"
+health_timeout = 30
+drain_seconds = 0.5
+"""
+
+
+def _project(src: Path, dest: Path, name: str) -> Path:
+    project = copy_project(src, dest)
+    (project / "lockgate.toml").write_text(TOML.format(name=name, prefix=PREFIX, health=HEALTH))
+    git(project, "init", "-q", "-b", "main")
+    git(project, "-c", "user.email=t@lockgate.invalid", "-c", "user.name=t", "add", "-A")
+    git(project, "-c", "user.email=t@lockgate.invalid", "-c", "user.name=t", "commit", "-qm", "x")
+    return project
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[str]:
+    name = f"cli-{uuid.uuid4().hex[:8]}"
+    yield name
+    stop_nginx_under(tmp_path)
+    eng = engine_or_skip()
+    remove_test_containers(eng, name)
+    for tag in eng.run("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split():
+        if tag.startswith(f"localhost/{name}:"):
+            eng.run("rmi", tag)
+
+
+@pytest.mark.slow
+@pytest.mark.container
+def test_deploy_status_rollback_env_list(
+    tmp_path: Path, service: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine_or_skip()
+    project = _project(EXAMPLES / "tenancy-api", tmp_path / "svc", service)
+    commit = git(project, "rev-parse", "HEAD")
+    assert main(["deploy", "staging", str(project)]) == 0
+    first = capsys.readouterr().out
+    assert f"deployed {service} {commit[:12]} to staging" in first
+    url = first.split(": ", 1)[1].split(" ")[0]
+    assert probe(url + HEALTH).status == 200
+
+    assert main(["deploy", "staging", "--version", "2.0.0", str(project)]) == 0
+    assert main(["status", str(project)]) == 0
+    status = capsys.readouterr().out
+    assert "staging" in status and "2.0.0" in status and "serving" in status
+
+    assert main(["rollback", "staging", str(project)]) == 0
+    assert f"rolled staging back to {commit[:12]}" in capsys.readouterr().out
+    assert probe(url + HEALTH).status == 200
+
+    assert main(["env", "list", str(project)]) == 0
+    listed = capsys.readouterr().out
+    assert url in listed and commit[:12] in listed
+    with Store.open(project) as store:
+        deps = store.deployments(service=service)
+    assert [d.status for d in deps] == [DeploymentStatus.SUCCEEDED, DeploymentStatus.ROLLED_BACK,
+                                        DeploymentStatus.SUCCEEDED]
+    assert all(d.image_digest and d.image_digest.startswith("sha256:") for d in deps)
+
+
+@pytest.mark.slow
+@pytest.mark.container
+def test_a_failing_build_is_reported_and_recorded(
+    tmp_path: Path, service: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine_or_skip()
+    project = _project(FIXTURES / "deploy/build-fails", tmp_path / "svc", service)
+    assert main(["deploy", "staging", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "the image build failed" in err and "fix:" in err
+    with Store.open(project) as store:
+        assert [d.status for d in store.deployments()] == [DeploymentStatus.FAILED]
+
+
+def test_no_containerfile_and_unknown_stack_is_reported_and_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nginx = tmp_path / "nginx"
+    nginx.write_text("#!/bin/sh\nexit 0\n")
+    nginx.chmod(0o755)
+    monkeypatch.setenv("LOCKGATE_NGINX_BIN", str(nginx))
+    project = _project(FIXTURES / "deploy/no-stack", tmp_path / "svc", "no-stack")
+    code = main(["deploy", "staging", str(project)])
+    err = capsys.readouterr().err
+    if "no container engine" in err:
+        pytest.skip("no container engine here")
+    assert code == 2
+    assert "cannot tell the stack" in err and "fix: add a Containerfile" in err
+    with Store.open(project) as store:
+        assert [d.status for d in store.deployments()] == [DeploymentStatus.FAILED]
+
+
+def test_production_refuses_an_unstaged_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(FIXTURES / "deploy/python-stack", tmp_path / "svc", "refused")
+    assert main(["deploy", "production", "--version", "9.9", str(project)]) == 2
+    assert "version 9.9 has no succeeded deployment to 'staging'" in capsys.readouterr().err
+    with Store.open(project) as store:
+        assert store.deployments() == []
+
+
+def test_rollback_with_no_history_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(FIXTURES / "deploy/python-stack", tmp_path / "svc", "fresh")
+    assert main(["rollback", "staging", str(project)]) == 2
+    assert "nothing to roll back" in capsys.readouterr().err
+
+
+def test_env_prune_removes_review_environments_whose_branch_is_gone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(FIXTURES / "deploy/python-stack", tmp_path / "svc", "prune")
+    env_dir = project / ".lockgate/env/review-feature-gone"
+    env_dir.mkdir(parents=True)
+    (env_dir / "env.json").write_text(
+        '{"name": "review-feature-gone", "kind": "review", "branch": "feature/gone",'
+        ' "created": "2026-11-26T10:00:00+00:00"}')
+    assert main(["env", "prune", "--dry-run", str(project)]) == 0
+    assert "would remove review-feature-gone: branch feature/gone is gone" in capsys.readouterr().out
+    assert env_dir.exists()
+    assert main(["env", "prune", str(project)]) == 0
+    assert "1 environment(s) removed" in capsys.readouterr().out
+    assert not env_dir.exists()
