@@ -26,9 +26,12 @@ def applies(path: str) -> bool:
     return path.endswith(".py")
 
 
-def run(project: Path, files: Sequence[str], artifacts: Path, timeout: float) -> EngineResult:
+def run(
+    project: Path, files: Sequence[str], artifacts: Path, timeout: float, skip: Sequence[str] = ()
+) -> EngineResult:
     exe = proc.require(TOOL, INSTALL_HINT)
-    done = proc.run([exe, "-f", "json", "-q", "--", *files], cwd=project, timeout=timeout)
+    skips = ["-s", ",".join(skip)] if skip else []
+    done = proc.run([exe, "-f", "json", "-q", *skips, "--", *files], cwd=project, timeout=timeout)
     (artifacts / "bandit.json").write_text(done.stdout)
     ver = version()
     try:

@@ -56,6 +56,12 @@ class SastStage:
         Option("exclude", "list[str]", ["tests/fixtures/*"], "Glob patterns of files not to scan"),
         Option("rules_dir", "str", "", "Extra local semgrep rules directory (project-relative)"),
         Option(
+            "bandit_skips",
+            "list[str]",
+            ["B101"],
+            "bandit test ids to skip (B101 assert_used is noise in test suites)",
+        ),
+        Option(
             "checkov_skip_checks", "list[str]", [], "checkov check ids to skip (e.g. CKV_DOCKER_2)"
         ),
         Option(
@@ -186,7 +192,8 @@ def _job(
         case Engine.SEMGREP:
             return lambda: semgrep.run(project, files, out, timeout, extra)
         case Engine.BANDIT:
-            return lambda: bandit.run(project, files, out, timeout)
+            skips = list(ctx.options["bandit_skips"])
+            return lambda: bandit.run(project, files, out, timeout, skips)
         case Engine.CHECKOV:
             skip = list(ctx.options["checkov_skip_checks"])
             return lambda: checkov.run(project, files, out, timeout, skip)
@@ -218,7 +225,7 @@ def _skipped_finding(path: str, line: int | None, why: str) -> Finding:
         message=f"not scanned: {why}",
         severity=Severity.INFO,
         fingerprint=fingerprint(SKIPPED_RULE, path, why),
-        location=Location(path, line),
+        location=Location(path, line) if path else None,
         help_text="This file was not analysed, so it is not known to be free of issues. "
         "Fix the file or exclude it explicitly in [sast] exclude.",
     )

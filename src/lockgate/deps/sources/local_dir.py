@@ -22,7 +22,6 @@ from lockgate.deps.model import Advisory, Dependency, SourceAnswer
 SYNC_STAMP = ".lockgate-sync.json"
 _CACHE_VERSION = 3
 _SUFFIXES = (".json", ".yaml", ".yml")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def cache_root() -> Path:
@@ -166,10 +165,17 @@ class LocalDirSource:
 def _read_record(path: Path) -> dict[str, Any] | None:
     try:
         text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_LOADER)
+        data = json.loads(text) if path.suffix == ".json" else _yaml(text)
     except (OSError, ValueError, yaml.YAMLError):
         return None
     return data if isinstance(data, dict) and "id" in data else None
+
+
+def _yaml(text: str) -> Any:
+    """Safe YAML, with libyaml's fast loader when PyYAML was built with it."""
+    if hasattr(yaml, "CSafeLoader"):
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    return yaml.safe_load(text)
 
 
 def _slim(record: dict[str, Any]) -> dict[str, Any]:
