@@ -24,8 +24,16 @@ demo test bench: export CONTAINERS_CONF := $(LOCKGATE_CONTAINERS_CONF)
 bootstrap:
 	scripts/bootstrap
 
+# A failed gate (exit 1) is a result the demo shows, not a broken demo: only
+# bad input (2) or an internal error (3) makes `make demo` fail.
 demo: bootstrap
-	.venv/bin/lockgate run examples/tenancy-api
+	@set -uo pipefail; \
+	.venv/bin/lockgate run examples/tenancy-api; rc=$$?; \
+	if [[ $$rc -eq 1 ]]; then \
+		echo "make demo: a gate failed (exit 1); the report above says why"; \
+	elif [[ $$rc -ne 0 ]]; then \
+		exit $$rc; \
+	fi
 
 # Starts PostgreSQL for the tests when scripts/pg-test-server exists and always
 # stops it again, keeping pytest's exit code.
