@@ -86,8 +86,11 @@ def test_deploy_status_rollback_env_list(
     assert url in listed and commit[:12] in listed
     with Store.open(project) as store:
         deps = store.deployments(service=service)
-    assert [d.status for d in deps] == [DeploymentStatus.SUCCEEDED, DeploymentStatus.ROLLED_BACK,
-                                        DeploymentStatus.SUCCEEDED]
+    assert [d.status for d in deps] == [
+        DeploymentStatus.SUCCEEDED,
+        DeploymentStatus.ROLLED_BACK,
+        DeploymentStatus.SUCCEEDED,
+    ]
     assert all(d.image_digest and d.image_digest.startswith("sha256:") for d in deps)
 
 
@@ -149,9 +152,12 @@ def test_env_prune_removes_review_environments_whose_branch_is_gone(
     env_dir.mkdir(parents=True)
     (env_dir / "env.json").write_text(
         '{"name": "review-feature-gone", "kind": "review", "branch": "feature/gone",'
-        ' "created": "2026-11-26T10:00:00+00:00"}')
+        ' "created": "2026-11-26T10:00:00+00:00"}'
+    )
     assert main(["env", "prune", "--dry-run", str(project)]) == 0
-    assert "would remove review-feature-gone: branch feature/gone is gone" in capsys.readouterr().out
+    assert (
+        "would remove review-feature-gone: branch feature/gone is gone" in capsys.readouterr().out
+    )
     assert env_dir.exists()
     assert main(["env", "prune", str(project)]) == 0
     assert "1 environment(s) removed" in capsys.readouterr().out
