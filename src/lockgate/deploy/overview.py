@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -93,7 +93,7 @@ def _row(
 
 def render_rows(rows: Sequence[Row], columns: Sequence[str], now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
-    cells = {
+    cells: dict[str, Callable[[Row], str]] = {
         "environment": lambda r: r.environment,
         "version": lambda r: r.version,
         "since": lambda r: _age(r.since, now),
