@@ -76,3 +76,13 @@ def test_checkov_severity_when_the_platform_gives_none() -> None:
     assert checkov._severity("CKV_DOCKER_2", None) is Severity.LOW
     assert checkov._severity("CKV_AWS_999", None) is Severity.MEDIUM
     assert checkov._severity("CKV_AWS_999", "CRITICAL") is Severity.CRITICAL
+
+
+def test_chunks_keep_every_file_once_and_bound_the_command_line() -> None:
+    from lockgate.sast.engine import chunks
+
+    files = [f"src/pkg/module_{i:05d}.py" for i in range(20_000)]
+    parts = chunks(files, max_chars=100_000)
+    assert [f for part in parts for f in part] == files
+    assert len(parts) > 1 and all(sum(len(f) + 1 for f in p) <= 100_000 for p in parts)
+    assert chunks([]) == [[]] and chunks(["a.py"]) == [["a.py"]]

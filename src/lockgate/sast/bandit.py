@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from lockgate.model import Severity
-from lockgate.sast.engine import EngineResult, FindingSpec, cwe_tags, dist_version, make_finding
+from lockgate.sast.engine import (
+    EngineResult,
+    FindingSpec,
+    chunks,
+    cwe_tags,
+    dist_version,
+    make_finding,
+)
 from lockgate.tools import proc
 
 TOOL = "bandit"
@@ -31,20 +39,32 @@ def run(
 ) -> EngineResult:
     exe = proc.require(TOOL, INSTALL_HINT)
     skips = ["-s", ",".join(skip)] if skip else []
-    done = proc.run([exe, "-f", "json", "-q", *skips, "--", *files], cwd=project, timeout=timeout)
-    (artifacts / "bandit.json").write_text(done.stdout)
-    ver = version()
-    try:
-        report = json.loads(done.stdout)
-    except ValueError:
-        why = "timed out" if done.timed_out else done.describe()
-        return EngineResult(TOOL, ver, failed=f"bandit did not finish: {why}")
-    findings = tuple(make_finding(project, _spec(hit)) for hit in report.get("results", []))
+    deadline = time.monotonic() + timeout
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    arts: list[str] = []
+    for i, chunk in enumerate(chunks(files)):
+        name = "bandit.json" if i == 0 else f"bandit-{i}.json"
+        done = proc.run(
+            [exe, "-f", "json", "-q", *skips, "--", *chunk],
+            cwd=project,
+            timeout=max(1.0, deadline - time.monotonic()),
+        )
+        (artifacts / name).write_text(done.stdout)
+        arts.append(name)
+        try:
+            report = json.loads(done.stdout)
+        except ValueError:
+            why = "timed out" if done.timed_out else done.describe()
+            return EngineResult(TOOL, version(), failed=f"bandit did not finish: {why}")
+        results += report.get("results", [])
+        errors += report.get("errors", [])
+    findings = tuple(make_finding(project, _spec(hit)) for hit in results)
     problems = tuple(
         (str(e.get("filename", "")), None, str(e.get("reason", "could not be scanned")))
-        for e in report.get("errors", [])
+        for e in errors
     )
-    return EngineResult(TOOL, ver, findings, problems, ("bandit.json",), scanned=len(files))
+    return EngineResult(TOOL, version(), findings, problems, tuple(arts), scanned=len(files))
 
 
 def _spec(hit: dict[str, Any]) -> FindingSpec:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,19 @@ def dist_version(tool: str, dist: str) -> str:
     done = proc.run([exe, "--version"], timeout=60)
     match = re.search(r"\d+\.\d+(\.\d+)?", done.stdout + done.stderr)
     return match.group(0) if match else "unknown"
+
+
+def chunks(files: Sequence[str], max_chars: int = 200_000) -> list[list[str]]:
+    """Split a file list so no single command line gets near the OS argument limit."""
+    out: list[list[str]] = [[]]
+    size = 0
+    for name in files:
+        if out[-1] and size + len(name) + 1 > max_chars:
+            out.append([])
+            size = 0
+        out[-1].append(name)
+        size += len(name) + 1
+    return out
 
 
 def parse_json_output(text: str) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,14 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from lockgate.model import Severity
-from lockgate.sast.engine import EngineResult, FindingSpec, cwe_tags, dist_version, make_finding
+from lockgate.sast.engine import (
+    EngineResult,
+    FindingSpec,
+    chunks,
+    cwe_tags,
+    dist_version,
+    make_finding,
+)
 from lockgate.tools import proc
 
 TOOL = "semgrep"
@@ -45,9 +53,40 @@ def rule_ids(rules_dir: Path = RULES_DIR) -> tuple[str, ...]:
 def run(
     project: Path, files: Sequence[str], artifacts: Path, timeout: float, extra_rules: Path | None
 ) -> EngineResult:
+    """One semgrep run per chunk of files (one for any normal project), results merged."""
     exe = proc.require(TOOL, INSTALL_HINT)
     configs = [RULES_DIR, *([extra_rules] if extra_rules else [])]
-    sarif = artifacts / "semgrep.sarif"
+    known = tuple(ids for c in configs for ids in rule_ids(Path(c)))
+    deadline = time.monotonic() + timeout
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    arts: list[str] = []
+    for i, chunk in enumerate(chunks(files)):
+        stem = "semgrep" if i == 0 else f"semgrep-{i}"
+        done = proc.run(
+            [*_argv(exe, configs, artifacts / f"{stem}.sarif"), "--", *chunk],
+            cwd=project,
+            timeout=max(1.0, deadline - time.monotonic()),
+            env={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
+        )
+        (artifacts / f"{stem}.json").write_text(done.stdout)
+        try:
+            report = json.loads(done.stdout)
+        except ValueError:
+            why = "timed out" if done.timed_out else done.describe()
+            return EngineResult(TOOL, version(), failed=f"semgrep did not finish: {why}")
+        results += report.get("results", [])
+        errors += report.get("errors", [])
+        arts += [
+            f"{stem}.json",
+            *((f"{stem}.sarif",) if (artifacts / f"{stem}.sarif").exists() else ()),
+        ]
+    findings = tuple(make_finding(project, _spec(hit, known)) for hit in results)
+    problems = tuple(_problem(err) for err in errors)
+    return EngineResult(TOOL, version(), findings, problems, tuple(arts), scanned=len(files))
+
+
+def _argv(exe: str, configs: Sequence[Path], sarif: Path) -> list[str]:
     argv = [
         exe,
         "scan",
@@ -69,24 +108,7 @@ def run(
     ]
     for config in configs:
         argv += ["--config", str(config)]
-    done = proc.run(
-        [*argv, "--", *files],
-        cwd=project,
-        timeout=timeout,
-        env={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
-    )
-    (artifacts / "semgrep.json").write_text(done.stdout)
-    ver = version()
-    try:
-        report = json.loads(done.stdout)
-    except ValueError:
-        why = "timed out" if done.timed_out else done.describe()
-        return EngineResult(TOOL, ver, failed=f"semgrep did not finish: {why}")
-    known = tuple(ids for c in configs for ids in rule_ids(Path(c)))
-    findings = tuple(make_finding(project, _spec(hit, known)) for hit in report.get("results", []))
-    problems = tuple(_problem(err) for err in report.get("errors", []))
-    arts = ("semgrep.json", *(("semgrep.sarif",) if sarif.exists() else ()))
-    return EngineResult(TOOL, ver, findings, problems, arts, scanned=len(files))
+    return argv
 
 
 def _spec(hit: dict[str, Any], known: tuple[str, ...]) -> FindingSpec:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lockgate.deps.model import Dependency, Ecosystem, ParseResult, SkippedDependency
-from lockgate.deps.parsers.common import Unparsable, line_of, load_json, read_text
+from lockgate.deps.parsers.common import Unparsable, direct_npm_names, line_of, load_json, read_text
 
 
 def parse(project: Path, rel: str) -> ParseResult:
@@ -17,7 +17,7 @@ def parse(project: Path, rel: str) -> ParseResult:
         raise Unparsable("not a package-lock object", "regenerate it with `npm install`")
     if isinstance(data.get("packages"), dict):
         return _v2(data, text, rel)
-    return _v1(data, text, rel)
+    return _v1(data, text, rel, direct_npm_names((project / rel).parent))
 
 
 def _v2(data: dict[str, Any], text: str, rel: str) -> ParseResult:
@@ -47,7 +47,8 @@ def _v2(data: dict[str, Any], text: str, rel: str) -> ParseResult:
     return ParseResult(tuple(deps), tuple(skipped))
 
 
-def _v1(data: dict[str, Any], text: str, rel: str) -> ParseResult:
+def _v1(data: dict[str, Any], text: str, rel: str, declared: set[str]) -> ParseResult:
+    """Top-level entries are direct unless a package.json beside the lock says otherwise."""
     deps: list[Dependency] = []
     skipped: list[SkippedDependency] = []
 
@@ -69,7 +70,8 @@ def _v1(data: dict[str, Any], text: str, rel: str) -> ParseResult:
                     )
                 )
             else:
-                deps.append(Dependency(Ecosystem.NPM, name, version, rel, line, depth == 0))
+                direct = depth == 0 and (not declared or name in declared)
+                deps.append(Dependency(Ecosystem.NPM, name, version, rel, line, direct))
             walk(info.get("dependencies") or {}, depth + 1, max(at, cursor))
 
     walk(data.get("dependencies") or {}, 0, 0)
