@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from lockgate.errors import LockgateError, ToolMissing
 from lockgate.tools import proc
@@ -93,23 +92,3 @@ def detect(
     raise LockgateError(
         "no container engine answers here (" + "; ".join(tried) + ")", hint=INSTALL_HINT
     )
-
-
-def build(
-    engine: Engine,
-    *,
-    context: Path,
-    file: Path,
-    tags: Sequence[str],
-    labels: dict[str, str],
-    build_args: dict[str, str],
-    timeout: float,
-) -> proc.Completed:
-    argv = ["build", "-f", str(file)]
-    for tag in tags:
-        argv += ["-t", tag]
-    for key, value in labels.items():
-        argv += ["--label", f"{key}={value}"]
-    for key, value in build_args.items():
-        argv += ["--build-arg", f"{key}={value}"]
-    return engine.run(*argv, str(context), timeout=timeout)

@@ -36,7 +36,6 @@ class BuiltImage:
     seconds: float
     source: containerfile.Source
     engine: str  # "podman 4.3.1"
-    reused: bool = False
 
 
 def slug(text: str) -> str:
