@@ -12,7 +12,7 @@ from lockgate.secrets import allow
 from lockgate.secrets.candidate import Candidate
 from lockgate.secrets.engines import LOCKGATE, PRIORITY
 from lockgate.secrets.redact import digest, short
-from lockgate.secrets.rules import TAGS, find_spans
+from lockgate.secrets.rules import TAGS, find_spans, is_placeholder
 from lockgate.secrets.sources import LineSource
 
 _TOKEN = re.compile(r"[^\s'\"`=:,;()<>\[\]{}]+")
@@ -31,33 +31,41 @@ class Group:
         return min(self.candidates, key=lambda c: (PRIORITY.get(c.engine, 9), c.rule_id))
 
 
-def resolve(candidates: Iterable[Candidate], lines: LineSource) -> list[Candidate]:
-    """Fill in the digest of candidates that came with a locator instead (sha1 or columns)."""
-    out = []
+def resolve(candidates: Iterable[Candidate], lines: LineSource) -> tuple[list[Candidate], int]:
+    """Fill in the digest of candidates that came with a locator instead (sha1 or columns).
+
+    Candidates whose value turns out to be a known placeholder (AWS's EXAMPLE keys, xxxx, 0000...)
+    are dropped, as lockgate's own rules drop them; returns (kept, number dropped).
+    """
+    out, dropped = [], 0
     for c in candidates:
         if c.digest is None:
             text = lines.line(c.path, c.line, c.commit)
-            c = replace(c, digest=_digest_from_line(text, c.locator or "") if text else None)
+            value = _value_from_line(text, c.locator or "") if text else None
+            if value is not None and is_placeholder(value):
+                dropped += 1
+                continue
+            c = replace(c, digest=digest(value) if value is not None else None)
         out.append(c)
-    return out
+    return out, dropped
 
 
-def _digest_from_line(text: str, locator: str) -> str | None:
+def _value_from_line(text: str, locator: str) -> str | None:
     kind, _, rest = locator.partition(":")
     own = [text[a:b] for a, b in find_spans(text)]
     if kind == "sha1":
         for value in _values(text, own):
             if hashlib.sha1(value.encode(), usedforsecurity=False).hexdigest() == rest:
-                return digest(value)
+                return value
         return None
     if kind == "cols":
         start, _, end = rest.partition(":")
         a, b = max(0, int(start) - 2), int(end) + 1
         for (s, e), value in zip(find_spans(text), own, strict=True):
             if s < b and e > a:
-                return digest(value)
+                return value
         tokens = _TOKEN.findall(text[a:b])
-        return digest(max(tokens, key=len)) if tokens else None
+        return max(tokens, key=len) if tokens else None
     return None
 
 
@@ -135,7 +143,7 @@ def bare_marker_finding(stage: str, path: str, line: int, line_text: str) -> Fin
         stage=stage,
         tool=LOCKGATE,
         rule_id=rule_id,
-        message=f"{path}:{line}: `lockgate: allow-secret` has no reason, so it allows nothing;"
+        message=f"{path}:{line}: the allow-secret marker has no reason, so it allows nothing;"
         ' write `lockgate: allow-secret reason="why this is not a secret"`.',
         severity=Severity.MEDIUM,
         fingerprint=fingerprint(rule_id, path, line_text),

@@ -40,6 +40,11 @@ class Hit:
     digest: str
 
 
+def is_placeholder(value: str) -> bool:
+    """A documentation or template value (EXAMPLE keys, xxxx, 0000, <your-key>), not a secret."""
+    return _placeholder(value)
+
+
 def _placeholder(value: str) -> bool:
     lowered = value.lower()
     if any(word in lowered for word in _PLACEHOLDER_WORDS):

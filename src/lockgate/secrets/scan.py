@@ -39,6 +39,7 @@ class Settings:
     timeout: float
     gitleaks_bin: str | None = None
     detect_secrets_bin: str | None = None
+    detect_secrets_disable: tuple[str, ...] = ()
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)  # engines that failed, history not scanned
     timings: dict[str, float] = field(default_factory=dict)
     engines_ok: int = 0
+    placeholders: int = 0  # values other engines reported that are known placeholders (dropped)
 
 
 def scan(
@@ -91,7 +93,11 @@ def scan(
                     out,
                     "detect-secrets",
                     lambda: detect_secrets.scan(
-                        settings.detect_secrets_bin, root, small, settings.timeout
+                        settings.detect_secrets_bin,
+                        root,
+                        small,
+                        settings.timeout,
+                        settings.detect_secrets_disable,
                     ),
                 )
         if revs is not None and GITLEAKS in settings.engines and settings.gitleaks_bin:
@@ -139,7 +145,8 @@ def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
             except EngineFailed as exc:
                 out.problems.append(str(exc))
     lines = LineSource(root, settings.max_file_size)
-    groups = merge.group_tree(merge.resolve(cands, lines))
+    resolved, out.placeholders = merge.resolve(cands, lines)
+    groups = merge.group_tree(resolved)
     out.findings = [merge.finding(stage, g, _line(lines, g.primary)) for g in groups]
     return out
 
@@ -224,8 +231,11 @@ def _finish(
     out: Outcome,
 ) -> None:
     lines = LineSource(root, settings.max_file_size)
-    tree_groups = merge.group_tree(merge.resolve(tree, lines))
-    hist_groups = merge.group_history(merge.resolve(history, lines), tree_groups)
+    tree_resolved, dropped_tree = merge.resolve(tree, lines)
+    hist_resolved, dropped_hist = merge.resolve(history, lines)
+    out.placeholders = dropped_tree + dropped_hist
+    tree_groups = merge.group_tree(tree_resolved)
+    hist_groups = merge.group_history(hist_resolved, tree_groups)
     out.findings = [
         merge.finding(stage, g, _line(lines, g.primary)) for g in tree_groups + hist_groups
     ] + out.findings

@@ -72,6 +72,12 @@ class SecretsStage:
             "your own gitleaks binary (else $LOCKGATE_GITLEAKS_BIN, then lockgate's pinned one)",
         ),
         Option(
+            "detect_secrets_disable",
+            "list[str]",
+            ["HexHighEntropyString"],
+            "detect-secrets plugins to turn off (the hex-entropy one flags every hash and fingerprint)",
+        ),
+        Option(
             "exclude", "list[str]", [], "glob patterns of files not to scan (fixtures of fake keys)"
         ),
     )
@@ -135,6 +141,7 @@ class SecretsStage:
             if GITLEAKS in engines
             else None,
             detect_secrets_bin=find_tool("detect-secrets") if DETECT_SECRETS in engines else None,
+            detect_secrets_disable=tuple(ctx.options["detect_secrets_disable"]),
         )
 
     def _versions(self, ctx: StageContext) -> dict[str, str]:
@@ -199,6 +206,7 @@ class SecretsStage:
             Metric("files_skipped_too_large", counts[SkipReason.TOO_LARGE], "files"),
             Metric("files_unreadable", counts[SkipReason.UNREADABLE], "files"),
             Metric("commits_scanned", outcome.commits, "commits"),
+            Metric("placeholders_ignored", outcome.placeholders, "values"),
             Metric(
                 "secrets_found",
                 sum(1 for f in outcome.findings if f.tags and "secret" in f.tags),
