@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from lockgate.model import Severity
 
@@ -28,6 +28,8 @@ def normalise_name(ecosystem: Ecosystem, name: str) -> str:
             return name.lower()
         case Ecosystem.NPM | Ecosystem.RUBYGEMS:
             return name
+        case _:
+            assert_never(ecosystem)
 
 
 @dataclass(frozen=True)

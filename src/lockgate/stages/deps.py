@@ -201,9 +201,9 @@ def _sources(ctx: StageContext) -> list[AdvisorySource]:
 
 
 def _unique(deps: Sequence[Dependency]) -> list[Dependency]:
-    seen: dict[tuple[object, str, str], Dependency] = {}
+    seen: dict[tuple[object, str], Dependency] = {}
     for dep in deps:
-        seen.setdefault((dep.key, dep.version, ""), dep)
+        seen.setdefault((dep.key, dep.version), dep)
     return list(seen.values())
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, assert_never
 
 from lockgate import fsutil
 from lockgate.config.options import Option, positive
@@ -197,6 +197,8 @@ def _job(
         case Engine.CHECKOV:
             skip = list(ctx.options["checkov_skip_checks"])
             return lambda: checkov.run(project, files, out, timeout, skip)
+        case _:
+            assert_never(engine)
 
 
 def _run_engines(ctx: StageContext, jobs: list[Job]) -> list[EngineResult]:
