@@ -165,6 +165,8 @@ def test_no_dependency_files_is_skipped_with_the_reason(tmp_path: Path) -> None:
     ctx = make_context(DepsStage, tmp_path / "p", tmp_path / "art")
     result = DepsStage().run(ctx)
     assert result.status is Status.SKIPPED and "no dependency files" in result.summary
+    empty = json.loads((tmp_path / "art" / SBOM_FILE).read_text())  # an SBOM on every run
+    assert empty["components"] == [] and result.artifacts == (SBOM_FILE,)
 
 
 def test_cache_key_tracks_lock_files_and_advisory_data(tmp_path: Path) -> None:

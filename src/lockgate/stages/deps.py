@@ -104,16 +104,18 @@ class DepsStage:
     def run(self, ctx: StageContext) -> StageResult:
         started = time.monotonic()
         files = _dependency_files(ctx)
+        ctx.artifacts.mkdir(parents=True, exist_ok=True)
         if not files:
+            (ctx.artifacts / SBOM_FILE).write_text(sbom.dumps(sbom.build(ctx.service, [])))
             return StageResult(
                 self.name,
                 Status.SKIPPED,
+                artifacts=(SBOM_FILE,),
                 duration=time.monotonic() - started,
                 summary="no dependency files (requirements*.txt, pyproject.toml, "
                 "*.lock, package-lock.json, yarn.lock, packages.lock.json, *.csproj)",
             )
         deps, skipped, problems = _parse_all(ctx, files)
-        ctx.artifacts.mkdir(parents=True, exist_ok=True)
         (ctx.artifacts / SBOM_FILE).write_text(sbom.dumps(sbom.build(ctx.service, deps)))
         sources = _sources(ctx)
         answers = [s.query(_unique(deps)) for s in sources] if deps else []
