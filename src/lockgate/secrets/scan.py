@@ -69,44 +69,7 @@ def scan(
     tree: list[Candidate] = []
     history: list[Candidate] = []
     with ThreadPoolExecutor(max_workers=3) as pool:
-        jobs: dict[str, Future[list[Candidate]]] = {}
-        if files is not None:
-            listed = set(files)
-            if GITLEAKS in settings.engines and settings.gitleaks_bin:
-                mb = max(1, settings.max_file_size // 1_000_000)
-                jobs["gitleaks dir"] = _timed(
-                    pool,
-                    out,
-                    "gitleaks dir",
-                    lambda: [
-                        c
-                        for c in gitleaks.scan_dir(
-                            settings.gitleaks_bin, root, mb, settings.timeout
-                        )
-                        if c.path in listed
-                    ],
-                )
-            if DETECT_SECRETS in settings.engines and settings.detect_secrets_bin:
-                small = [f for f in files if _size(root, f) <= settings.max_file_size]
-                jobs["detect-secrets"] = _timed(
-                    pool,
-                    out,
-                    "detect-secrets",
-                    lambda: detect_secrets.scan(
-                        settings.detect_secrets_bin,
-                        root,
-                        small,
-                        settings.timeout,
-                        settings.detect_secrets_disable,
-                    ),
-                )
-        if revs is not None and GITLEAKS in settings.engines and settings.gitleaks_bin:
-            jobs["gitleaks git"] = _timed(
-                pool,
-                out,
-                "gitleaks git",
-                lambda: gitleaks.scan_git(settings.gitleaks_bin, root, revs, settings.timeout),
-            )
+        jobs = _start_engines(pool, root, settings, files, revs, out)
         if files is not None:
             tree += _own_tree(stage, root, files, settings, out)
         if revs is not None:
@@ -121,6 +84,44 @@ def scan(
             (history if name == "gitleaks git" else tree).extend(found)
     _finish(stage, root, settings, tree, history, out)
     return out
+
+
+def _start_engines(
+    pool: ThreadPoolExecutor,
+    root: Path,
+    settings: Settings,
+    files: Sequence[str] | None,
+    revs: Sequence[str] | None,
+    out: Outcome,
+) -> dict[str, Future[list[Candidate]]]:
+    """Start the external scanners in the background; lockgate's own pass runs meanwhile."""
+    jobs: dict[str, Future[list[Candidate]]] = {}
+    gl = settings.gitleaks_bin if GITLEAKS in settings.engines else None
+    ds = settings.detect_secrets_bin if DETECT_SECRETS in settings.engines else None
+    if files is not None and gl:
+        listed, mb = set(files), max(1, settings.max_file_size // 1_000_000)
+        jobs["gitleaks dir"] = _timed(
+            pool,
+            out,
+            "gitleaks dir",
+            lambda: [
+                c for c in gitleaks.scan_dir(gl, root, mb, settings.timeout) if c.path in listed
+            ],
+        )
+    if files is not None and ds:
+        small = [f for f in files if _size(root, f) <= settings.max_file_size]
+        disable = settings.detect_secrets_disable
+        jobs["detect-secrets"] = _timed(
+            pool,
+            out,
+            "detect-secrets",
+            lambda: detect_secrets.scan(ds, root, small, settings.timeout, disable),
+        )
+    if revs is not None and gl:
+        jobs["gitleaks git"] = _timed(
+            pool, out, "gitleaks git", lambda: gitleaks.scan_git(gl, root, revs, settings.timeout)
+        )
+    return jobs
 
 
 def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:

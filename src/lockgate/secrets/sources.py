@@ -56,7 +56,8 @@ def parse_diff(diff: str) -> Iterator[Chunk]:
     """Added-line chunks from `git log -p -U0 --format=%x00%H` or `git diff -U0` output."""
     commit: str | None = None
     path: str | None = None
-    first, lines, next_line, header = 0, [], 0, False
+    lines: list[str] = []
+    first, next_line, header = 0, 0, False
 
     def flush() -> Iterator[Chunk]:
         if path is not None and lines:
