@@ -162,3 +162,23 @@ def test_sarif_of_the_findings_is_valid_and_carries_rule_metadata(mixed) -> None
     sql = next(r for rid, r in rules.items() if rid.endswith("sql-string-format"))
     assert "query parameters" in sql["help"]["text"] and sql["helpUri"].startswith("https://")
     assert "external/cwe/cwe-089" in sql["properties"]["tags"]
+
+
+def test_project_rules_dir_adds_rules_and_a_missing_one_is_reported(tmp_path: Path) -> None:
+    if not proc.which("semgrep"):
+        pytest.skip("semgrep is installed by scripts/bootstrap")
+    project = tmp_path / "p"
+    (project / "rules").mkdir(parents=True)
+    (project / "app.py").write_text("import pickle\npickle.loads(blob)\n")
+    (project / "rules" / "own.yml").write_text(
+        "rules:\n  - id: team.no-pickle\n    languages: [python]\n    severity: WARNING\n"
+        "    message: no pickle\n    pattern: pickle.loads(...)\n"
+        "    metadata: {cwe: 'CWE-502', confidence: high, help: use json}\n"
+    )
+    result = run_stage(SastStage, project, tmp_path / "a", engines=["semgrep"], rules_dir="rules")
+    own = [f for f in result.findings if f.rule_id == "team.no-pickle"]
+    assert own and own[0].severity is Severity.MEDIUM and "CWE-502" in own[0].tags
+    assert result.status is Status.PASSED
+    missing = run_stage(SastStage, project, tmp_path / "b", engines=["semgrep"], rules_dir="nope")
+    assert missing.status is Status.WARNED
+    assert any(f.rule_id == SKIPPED_RULE and "rules_dir" in f.message for f in missing.findings)

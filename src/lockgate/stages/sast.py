@@ -87,7 +87,7 @@ class SastStage:
     def cache_key(self, ctx: StageContext) -> str | None:
         files, _ = _select(ctx)
         versions = [f"{e.value}={_MODULES[e].version()}" for e in _wanted(ctx)]
-        rules = [semgrep.RULES_DIR, *_extra_rules(ctx, require=False)]
+        rules = [semgrep.RULES_DIR, *_extra_rules(ctx)]
         rule_files = [p for r in rules if r.is_dir() for p in sorted(r.glob("*.y*ml"))]
         rule_digest = fsutil.digest_files(Path("/"), [str(p.resolve())[1:] for p in rule_files])
         return fsutil.digest_text(fsutil.digest_files(ctx.project, files), *versions, rule_digest)
@@ -98,7 +98,7 @@ class SastStage:
         jobs, missing = _plan(ctx, files)
         results = _run_engines(ctx, jobs)
         findings = [f for r in results for f in r.findings]
-        problems = [*skipped, *(p for r in results for p in r.problems)]
+        problems = [*skipped, *_missing_rules(ctx), *(p for r in results for p in r.problems)]
         findings += [_skipped_finding(path, line, why) for path, line, why in problems]
         failed = [r.failed for r in results if r.failed]
         return StageResult(
@@ -120,12 +120,19 @@ def _wanted(ctx: StageContext) -> list[Engine]:
     return [Engine(e) for e in ctx.options["engines"]]
 
 
-def _extra_rules(ctx: StageContext, *, require: bool = True) -> list[Path]:
+def _extra_rules(ctx: StageContext) -> list[Path]:
+    """The project's own extra rules directory, when configured and present."""
     raw = ctx.options.get("rules_dir") or ""
-    if not raw:
-        return []
     path = (ctx.project / raw).resolve()
-    return [path] if path.is_dir() or require else []
+    return [path] if raw and path.is_dir() else []
+
+
+def _missing_rules(ctx: StageContext) -> list[tuple[str, int | None, str]]:
+    raw = ctx.options.get("rules_dir") or ""
+    if not raw or _extra_rules(ctx):
+        return []
+    why = "extra semgrep rules directory not found, so its rules did not run; fix [sast] rules_dir"
+    return [(raw, None, why)]
 
 
 def _select(ctx: StageContext) -> tuple[list[str], list[tuple[str, int | None, str]]]:
