@@ -213,3 +213,11 @@ def test_oversized_lock_file_is_reported_not_read(tmp_path: Path) -> None:
     (finding,) = result.findings
     assert finding.rule_id == UNPARSABLE_RULE and "max_file_kb" in finding.message
     assert result.status is Status.WARNED
+
+
+def test_a_failing_source_warns_even_when_another_covers_everything(tmp_path: Path) -> None:
+    project = copy_project(FIXTURES / "deps" / "polyglot" / "node-v3", tmp_path / "p")
+    dbs = [str(fresh_db(tmp_path)), str(tmp_path / "no-such-db")]
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=dbs)
+    assert "3 of 3 packages checked" in result.summary
+    assert result.status is Status.WARNED and "does not exist" in result.summary

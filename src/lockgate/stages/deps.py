@@ -127,7 +127,8 @@ class DepsStage:
         if strict:
             findings += _unchecked_findings(check.unchecked, skipped)
             findings += [_stale_finding(stale, sources)] if stale else []
-        gaps = bool(check.unchecked or skipped or problems or stale)
+        source_failed = any(a.error for a in answers)
+        gaps = bool(check.unchecked or skipped or problems or stale or source_failed)
         return StageResult(
             stage=self.name,
             status=Status.WARNED if gaps else Status.PASSED,
