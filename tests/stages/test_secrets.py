@@ -246,3 +246,23 @@ def test_missing_user_gitleaks_makes_stage_unavailable_with_a_hint(tmp_path: Pat
     ctx = make_context(SecretsStage, root, tmp_path / "art", gitleaks_path=str(tmp_path / "nope"))
     why = SecretsStage().available(ctx)
     assert why is not None and "LOCKGATE_GITLEAKS_BIN" in why
+
+
+def test_upstream_inline_allow_comments_do_not_hide_findings(tmp_path: Path) -> None:
+    stripe = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    root = project(
+        tmp_path,
+        {
+            "pay.py": f'KEY = "{stripe}"  # gitleaks:allow\n'
+            f'OTHER = "{stripe[:-4]}Zq7W"  # pragma: allowlist secret\n',
+            ".gitleaksignore": "pay.py:stripe-access-token:1\n",
+        },
+    )
+    result = run_stage(SecretsStage, root, tmp_path, engines=["detect-secrets", "gitleaks"])
+    found = {(f.tool, f.location.start_line) for f in result.findings if f.location}
+    assert ("gitleaks", 2) in found  # gitleaks:allow is ignored
+    assert ("detect-secrets", 1) in found  # .gitleaksignore hid it from gitleaks, not from lockgate
+    assert "gitleaks-ignore-file" in {f.rule_id for f in result.findings}
+    assert all(f.state is FindingState.OPEN for f in result.findings)
+    ds_only = run_stage(SecretsStage, root, tmp_path / "ds", engines=["detect-secrets"])
+    assert {f.location.start_line for f in ds_only.findings if f.location} == {1, 2}

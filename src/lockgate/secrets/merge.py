@@ -151,3 +151,21 @@ def bare_marker_finding(stage: str, path: str, line: int, line_text: str) -> Fin
         help_text="Every allowed secret finding must say why (reviewers and auditors read it).",
         tags=("security",),
     )
+
+
+def ignore_file_finding(stage: str, path: str) -> Finding:
+    """gitleaks always honours a .gitleaksignore in the scanned folder: say so, never hide it."""
+    rule_id = "gitleaks-ignore-file"
+    return Finding(
+        stage=stage,
+        tool=LOCKGATE,
+        rule_id=rule_id,
+        message=f"{path} makes gitleaks skip findings without saying why; lockgate's own rules and"
+        " detect-secrets still run. Move each entry to a lockgate suppression (with a reason and an"
+        ' expiry) or a `lockgate: allow-secret reason="..."` marker, then delete the file.',
+        severity=Severity.MEDIUM,
+        fingerprint=fingerprint(rule_id, path, ""),
+        location=Location(path, 1),
+        help_text="Every allowed secret finding must say why (reviewers and auditors read it).",
+        tags=("security",),
+    )

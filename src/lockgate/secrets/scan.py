@@ -72,6 +72,12 @@ def scan(
         jobs = _start_engines(pool, root, settings, files, revs, out)
         if files is not None:
             tree += _own_tree(stage, root, files, settings, out)
+            if settings.gitleaks_bin and GITLEAKS in settings.engines:
+                out.findings += [
+                    merge.ignore_file_finding(stage, f)
+                    for f in files
+                    if f.rsplit("/", 1)[-1] == ".gitleaksignore"
+                ]
         if revs is not None:
             history += _own_history(root, revs, settings, out)
         for name, job in jobs.items():

@@ -69,23 +69,14 @@ def scan_staged(binary: str, root: Path, timeout: float) -> list[Candidate]:
 def _run(binary: str, args: list[str], root: Path, timeout: float) -> list[Candidate]:
     private = tempfile.mkdtemp(prefix="lockgate-gitleaks-")  # mode 0700
     report = Path(private) / "report.json"
+    # `gitleaks:allow` comments hide findings without a reason: ignored (lockgate's marker needs
+    # one). A .gitleaksignore is still read from the scanned folder; the stage reports that file.
+    flags = ["--ignore-gitleaks-allow", "--gitleaks-ignore-path", private]
+    flags += ["--redact", "--no-banner", "--no-color", "--log-level", "error", "--exit-code", "0"]
+    flags += ["--report-format", "json", "--report-path", str(report)]
     try:
         done = proc.run(
-            [
-                binary,
-                *args,
-                "--redact",
-                "--no-banner",
-                "--no-color",
-                "--log-level",
-                "error",
-                "--exit-code",
-                "0",
-                "--report-format",
-                "json",
-                "--report-path",
-                str(report),
-            ],
+            [binary, *args, *flags],
             cwd=root,
             timeout=timeout,
         )
