@@ -6,6 +6,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 
@@ -22,12 +23,16 @@ def _block(name: str) -> re.Pattern[str]:
     )
 
 
+def _fill(body: str, match: re.Match[str]) -> str:
+    return match.group(1) + body + match.group(3)
+
+
 def regenerate(text: str) -> str:
     """The README text with every generated block replaced by fresh output."""
     os.environ["COLUMNS"] = "100"  # argparse wraps usage lines to the terminal width
     for name, generate in _generators().items():
         body = generate().strip() + "\n"
-        text = _block(name).sub(lambda m, b=body: m.group(1) + b + m.group(3), text)
+        text = _block(name).sub(partial(_fill, body), text)
     return text
 
 

@@ -7,9 +7,12 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from lockgate.model import StageResult, Status
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 class EventKind(enum.StrEnum):
@@ -87,7 +90,7 @@ class LiveProgress:
             self.rows[event.stage] = ("done", 0.0, event.result)
         self.live.refresh()
 
-    def _render(self) -> object:
+    def _render(self) -> Table:
         from rich.table import Table
 
         table = Table(box=None, show_header=False, pad_edge=False)

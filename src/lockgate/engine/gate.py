@@ -20,9 +20,12 @@ from lockgate.stages.interface import Gate
 
 
 class SuppressionLike(Protocol):
-    reason: str
-    expires: date
-    where: str
+    @property
+    def reason(self) -> str: ...
+    @property
+    def expires(self) -> date: ...
+    @property
+    def where(self) -> str: ...
 
     def matches(self, finding: Finding) -> bool: ...
 

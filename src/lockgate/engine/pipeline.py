@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
@@ -115,7 +116,7 @@ def _execute(
         if event.result is not None:
             store.save_result(run.id, event.result)
 
-    jobs = {n: Job(instances[n], lambda up, n=n: contexts(n, up)) for n in plan.order}
+    jobs = {n: Job(instances[n], partial(contexts, n)) for n in plan.order}
     cache = (
         StageCache(request.project.resolve() / ".lockgate" / "cache") if request.use_cache else None
     )
