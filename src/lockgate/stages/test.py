@@ -105,12 +105,13 @@ class TestStage:
             return None
         python = _python(ctx)
         files = fsutil.project_files(ctx.project)
-        return fsutil.digest_text(
-            fsutil.digest_files(ctx.project, files),
-            python,
-            json.dumps(_probe(python), sort_keys=True),
-            *_installed(Path(python)),
-        )
+        # In a venv the dist-info names and pyvenv.cfg pin every version without starting Python.
+        installed = _installed(Path(python))
+        cfg = Path(python).parent.parent / "pyvenv.cfg"
+        identity = [cfg.read_text(errors="replace"), *installed] if installed else []
+        if not identity:
+            identity = [json.dumps(_probe(python), sort_keys=True)]
+        return fsutil.digest_text(fsutil.digest_files(ctx.project, files), python, *identity)
 
     def run(self, ctx: StageContext) -> StageResult:
         started = time.monotonic()
