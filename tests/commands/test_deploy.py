@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from lockgate.cli.main import main
 from lockgate.deploy.health import probe
-from lockgate.model import DeploymentStatus
+from lockgate.model import DeploymentStatus, Run, RunStatus
 from lockgate.store.repository import Store
 from tests.testing.containers import (
     HEALTH,
@@ -84,8 +85,20 @@ def test_deploy_status_rollback_env_list(
     assert main(["env", "list", str(project)]) == 0
     listed = capsys.readouterr().out
     assert url in listed and commit[:12] in listed
+    # production: not the rolled-back version; the staged one once its commit passed a run
+    assert main(["deploy", "production", "--version", "2.0.0", str(project)]) == 2
+    assert "2.0.0 has no succeeded deployment to 'staging'" in capsys.readouterr().err
     with Store.open(project) as store:
-        deps = store.deployments(service=service)
+        now = datetime.now(UTC)
+        store.begin_run(Run("r1", service, now, RunStatus.RUNNING, branch="main", commit=commit))
+        store.finish_run("r1", RunStatus.PASSED, now)
+    assert main(["deploy", "production", "--version", commit[:12], str(project)]) == 0
+    assert f"deployed {service} {commit[:12]} to production" in capsys.readouterr().out
+    assert not (project / ".lockgate/env/production/build").exists()  # the staged image, no rebuild
+    with Store.open(project) as store:
+        prod = store.deployments(service=service, environment="production")
+        deps = store.deployments(service=service, environment="staging")
+    assert prod[0].image_digest == deps[0].image_digest
     assert [d.status for d in deps] == [
         DeploymentStatus.SUCCEEDED,
         DeploymentStatus.ROLLED_BACK,

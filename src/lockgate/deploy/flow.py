@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from lockgate.deploy import engine as engines
 from lockgate.deploy import environments as envs
 from lockgate.deploy.command import CommandTarget
 from lockgate.deploy.container import ContainerTarget
@@ -176,7 +177,7 @@ def deploy(
         )
         try:
             target.check(ctx)
-            release = _release(settings, ctx, version, commit, build)
+            release = _release(settings, ctx, version, commit, build, records)
         except LockgateError as exc:
             _record_failed(records, base, exc.message)
             raise
@@ -197,11 +198,21 @@ def _promotion_mismatch(
 
 
 def _release(
-    settings: Settings, ctx: DeployContext, version: str, commit: str | None, build: bool
+    settings: Settings,
+    ctx: DeployContext,
+    version: str,
+    commit: str | None,
+    build: bool,
+    records: envs.History,
 ) -> Release:
     image = f"{repository(settings.service, settings.container)}:{slug(version)}"
     if not build or (settings.deploy["target"] == "command" and not _has_containerfile(settings)):
         return Release(settings.service, version, image, commit)
+    promoting = ctx.environment.kind == envs.PRODUCTION or bool(ctx.environment.requires)
+    if promoting and settings.deploy["target"] == "container":
+        staged = _staged_image(settings, ctx.environment, version, image, records)
+        if staged is not None:
+            return staged
     built = build_image(
         BuildRequest(
             project=settings.project,
@@ -214,6 +225,30 @@ def _release(
         )
     )
     return Release(settings.service, version, built.ref, commit, built.digest)
+
+
+def pinned(repo_tag: str, digest: str | None) -> str:
+    """The exact image a deployment ran: its recorded id (`sha256:...`, which every engine runs,
+    even after the tag moved on), else the tag."""
+    return digest if digest and digest.startswith("sha256:") else repo_tag
+
+
+def _staged_image(
+    settings: Settings, env: Environment, version: str, image: str, records: envs.History
+) -> Release | None:
+    """The very image that passed the required environments, when it is still on this machine
+    (promotion ships that artifact instead of building a new one)."""
+    src = envs.promotion_source(records, settings.service, version, env.requires or ("staging",))
+    if src is None or not src.image_digest:
+        return None
+    ref = pinned(image, src.image_digest)
+    try:
+        eng = engines.detect(str(settings.container.get("engine", "auto")))
+    except LockgateError:
+        return None
+    if not eng.image_exists(ref):
+        return None
+    return Release(settings.service, version, ref, src.commit, src.image_digest)
 
 
 def _has_containerfile(settings: Settings) -> bool:
@@ -316,7 +351,9 @@ def rollback(
         records.mark_orphan_deployments_failed()
         current, previous = _current_and_previous(records, settings.service, env.name)
         target.check(ctx)
-        image = f"{repository(settings.service, settings.container)}:{slug(previous.version)}"
+        tag = f"{repository(settings.service, settings.container)}:{slug(previous.version)}"
+        # a local engine runs the exact image by id; a cluster or a team's command needs the tag
+        image = pinned(tag, previous.image_digest) if target.name == "container" else tag
         release = Release(
             settings.service, previous.version, image, previous.commit, previous.image_digest
         )

@@ -30,8 +30,8 @@ class BuildRequest:
 class BuiltImage:
     ref: str  # repository:tag to run
     tags: tuple[str, ...]
-    digest: str
-    image_id: str
+    digest: str  # sha256 of the image config (the image id): the same on every machine and registry
+    manifest_digest: str  # the engine's local manifest digest ("" when it has none, as Docker)
     size: int
     seconds: float
     source: containerfile.Source
@@ -107,13 +107,18 @@ def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltIma
     return BuiltImage(
         ref=tags[-1],
         tags=tuple(tags),
-        digest=str(info.get("Digest") or info.get("Id")),
-        image_id=str(info.get("Id")),
+        digest=_image_id(info),
+        manifest_digest=str(info.get("Digest") or ""),
         size=int(info.get("Size") or 0),  # type: ignore[call-overload]
         seconds=done.duration,
         source=src,
         engine=f"{eng.name} {eng.version()}",
     )
+
+
+def _image_id(info: dict[str, object]) -> str:
+    raw = str(info.get("Id") or "")
+    return raw if raw.startswith("sha256:") else f"sha256:{raw}"
 
 
 def _engine_args(eng: engine.Engine, pull: str) -> list[str]:
