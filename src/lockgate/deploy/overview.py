@@ -28,10 +28,12 @@ def _age(dt: datetime | None, now: datetime) -> str:
     if dt is None:
         return "-"
     secs = (now - dt).total_seconds()
+    ago = f"{secs:.0f}s"
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if secs >= size:
-            return f"{secs / size:.0f}{unit} ago"
-    return f"{secs:.0f}s ago"
+            ago = f"{secs / size:.0f}{unit}"
+            break
+    return f"{dt.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({ago} ago)"
 
 
 def overview(
