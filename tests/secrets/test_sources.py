@@ -49,6 +49,12 @@ def test_read_text_skip_reasons(tmp_path: Path) -> None:
     (tmp_path / "dir").mkdir()
     (tmp_path / "ok").write_text("hello")
     assert read_text(tmp_path, "ok", 10) == "hello"
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("secret")
+    (tmp_path / "link").symlink_to(outside)
+    (tmp_path / "inner").symlink_to(tmp_path / "ok")
+    assert read_text(tmp_path, "link", 10).reason is SkipReason.OUTSIDE  # type: ignore[union-attr]
+    assert read_text(tmp_path, "inner", 10) == "hello"
     assert read_text(tmp_path, "dir", 10**6).reason is SkipReason.UNREADABLE  # type: ignore[union-attr]
     for name, reason in [
         ("bin", SkipReason.BINARY),

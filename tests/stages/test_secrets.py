@@ -266,3 +266,17 @@ def test_upstream_inline_allow_comments_do_not_hide_findings(tmp_path: Path) -> 
     assert all(f.state is FindingState.OPEN for f in result.findings)
     ds_only = run_stage(SecretsStage, root, tmp_path / "ds", engines=["detect-secrets"])
     assert {f.location.start_line for f in ds_only.findings if f.location} == {1, 2}
+
+
+def test_hostile_file_names_in_tree_and_history(tmp_path: Path) -> None:
+    values = make_canaries(12)
+    names = ['we ird "name".py', "-starts-with-dash.py", "ünï cödé.env"]
+    root = project(tmp_path, {n: f'K = "{values["github"]}"\n' for n in names})
+    for n in names:
+        (root / n).unlink()
+    git(root, "commit", "-qam", "remove")
+    (root / "-starts-with-dash.py").write_text(f'K = "{values["github"]}"\n')
+    result = run_stage(SecretsStage, root, tmp_path, history=True)
+    assert {f.location.path for f in result.findings if f.location} == set(names)
+    tree = [f for f in result.findings if "git-history" not in f.tags]
+    assert [f.location.path for f in tree if f.location] == ["-starts-with-dash.py"]

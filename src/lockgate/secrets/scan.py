@@ -29,7 +29,6 @@ from lockgate.secrets.sources import (
     read_text,
     staged_chunks,
 )
-from lockgate.tools import proc
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,8 @@ def scan(
         for name, job in jobs.items():
             try:
                 found = job.result()
-            except (EngineFailed, proc.Cancelled) as exc:
-                out.problems.append(str(exc) or f"{name} was cancelled")
+            except EngineFailed as exc:
+                out.problems.append(str(exc))
                 continue
             out.engines_ok += 1
             (history if name == "gitleaks git" else tree).extend(found)

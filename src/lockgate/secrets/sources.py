@@ -18,6 +18,7 @@ class SkipReason(enum.StrEnum):
     BINARY = "binary"
     TOO_LARGE = "too_large"
     UNREADABLE = "unreadable"
+    OUTSIDE = "outside_project"  # a symlink to a file outside the project: git stores only the link
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ def read_text(root: Path, rel: str, max_size: int) -> str | Skipped:
     """The file's text, or why it was skipped (binary, larger than max_size bytes, unreadable)."""
     path = root / rel
     try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return Skipped(rel, SkipReason.OUTSIDE, "symlink to a file outside the project")
         size = path.stat().st_size
         if size > max_size:
             return Skipped(rel, SkipReason.TOO_LARGE, f"{size} bytes > max_file_size {max_size}")
@@ -70,7 +73,7 @@ def parse_diff(diff: str) -> Iterator[Chunk]:
         elif header and raw.startswith("+++ "):
             yield from flush()
             lines = []
-            target = raw[4:]
+            target = _unquote(raw[4:].removesuffix("\t"))  # git adds a tab after names with spaces
             path = target[2:] if target.startswith("b/") else None
         elif raw.startswith("@@"):
             yield from flush()
@@ -84,6 +87,16 @@ def parse_diff(diff: str) -> Iterator[Chunk]:
             yield from flush()
             path, lines, header = None, [], True
     yield from flush()
+
+
+_ESCAPES = {"\\": "\\", '"': '"', "t": "\t", "n": "\n", "r": "\r"}
+
+
+def _unquote(name: str) -> str:
+    """git's C-style quoting of unusual file names ("b/a \\"q\\".py") undone."""
+    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
+        return name
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), name[1:-1])
 
 
 def _git(root: Path, args: Sequence[str], timeout: float) -> proc.Completed:

@@ -205,6 +205,7 @@ class SecretsStage:
             Metric("files_skipped_binary", counts[SkipReason.BINARY], "files"),
             Metric("files_skipped_too_large", counts[SkipReason.TOO_LARGE], "files"),
             Metric("files_unreadable", counts[SkipReason.UNREADABLE], "files"),
+            Metric("files_skipped_outside_project", counts[SkipReason.OUTSIDE], "files"),
             Metric("commits_scanned", outcome.commits, "commits"),
             Metric("placeholders_ignored", outcome.placeholders, "values"),
             Metric(
