@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from lockgate.model import FindingState, Status, result_to_dict
+from lockgate.secrets.scan import Outcome
+from lockgate.secrets.sources import Skipped, SkipReason
 from lockgate.stages.secrets import SecretsStage
 from tests.testing.canaries import assert_no_canaries, make_canaries, plant_canaries
 from tests.testing.harness import init_git, make_context, run_stage
@@ -280,3 +282,16 @@ def test_hostile_file_names_in_tree_and_history(tmp_path: Path) -> None:
     assert {f.location.path for f in result.findings if f.location} == set(names)
     tree = [f for f in result.findings if "git-history" not in f.tags]
     assert [f.location.path for f in tree if f.location] == ["-starts-with-dash.py"]
+
+
+def test_status_rules_never_claim_clean_for_what_was_not_read() -> None:
+    stage = SecretsStage()
+    unreadable = Outcome(skipped=[Skipped("a", SkipReason.UNREADABLE)], engines_ok=1)
+    binary = Outcome(skipped=[Skipped("a", SkipReason.BINARY)], engines_ok=1)
+    assert stage._status(unreadable, []) is Status.WARNED
+    assert stage._status(binary, []) is Status.PASSED
+    assert (
+        stage._status(Outcome(engines_ok=1, problems=["gitleaks dir exited 2"]), [])
+        is Status.WARNED
+    )
+    assert stage._status(Outcome(engines_ok=0), []) is Status.ERROR

@@ -123,6 +123,7 @@ def run_hook(root: Path, hook: str, stdin: str = "") -> int:
                 part = scan("secrets", root, settings, revs=revs)
                 outcome.findings += part.findings
                 outcome.problems += part.problems
+                outcome.skipped += part.skipped
     except GitFailed as exc:
         raise LockgateError(f"git failed while checking for secrets: {exc}") from exc
     return _report(hook, outcome, notes)
@@ -161,6 +162,11 @@ def _report(hook: str, outcome: Outcome, notes: list[str]) -> int:
     out = sys.stderr
     for note in notes + outcome.problems:
         print(f"lockgate: note: {note}", file=out)
+    for skipped in outcome.skipped:
+        print(
+            f"lockgate: note: not checked, {skipped.detail or skipped.reason.value}: {skipped.path}",
+            file=out,
+        )
     for f in allowed:
         print(f"lockgate: allowed {f.where} ({f.rule_id}): {f.state_reason}", file=out)
     if not blocking:

@@ -25,6 +25,7 @@ from lockgate.secrets.sources import (
     GitFailed,
     LineSource,
     Skipped,
+    SkipReason,
     history_chunks,
     read_text,
     staged_chunks,
@@ -141,7 +142,7 @@ def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
             )
         start = time.monotonic()
         chunks = list(staged_chunks(root, settings.timeout))
-        cands = [c for chunk in chunks for c in _chunk(chunk, settings, ":")]
+        cands = [c for chunk in chunks for c in _chunk(chunk, settings, ":", out)]
         out.timings["lockgate"] = time.monotonic() - start
         out.engines_ok += 1
         if job is not None:
@@ -210,7 +211,7 @@ def _own_history(
     try:
         for chunk in history_chunks(root, revs, settings.timeout):
             commits.add(chunk.commit or "")
-            found += _chunk(chunk, settings, chunk.commit)
+            found += _chunk(chunk, settings, chunk.commit, out)
     except GitFailed as exc:
         out.problems.append(f"git history not scanned: {exc}")
     out.commits = len(commits)
@@ -218,8 +219,12 @@ def _own_history(
     return found
 
 
-def _chunk(chunk: Chunk, settings: Settings, commit: str | None) -> list[Candidate]:
-    if LOCKGATE not in settings.engines or len(chunk.text) > settings.max_file_size:
+def _chunk(chunk: Chunk, settings: Settings, commit: str | None, out: Outcome) -> list[Candidate]:
+    if LOCKGATE not in settings.engines:
+        return []
+    if len(chunk.text) > settings.max_file_size:
+        where = f"{chunk.path} (commit {chunk.commit[:12]})" if chunk.commit else chunk.path
+        out.skipped.append(Skipped(where, SkipReason.TOO_LARGE, "added lines over max_file_size"))
         return []
     return own.scan(chunk.path, chunk.text, commit=commit, first_line=chunk.first_line)
 
