@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -37,13 +38,22 @@ class Slot:
 class EnvState:
     port: int  # nginx's port for this environment
     active: Slot | None = None
+    pending: Slot | None = None  # written before the switch: a crash mid-switch leaves it here
+
+
+def serving_slot(state: EnvState, upstream_port: int | None) -> Slot | None:
+    """The slot nginx really sends traffic to: `pending` when a crashed deploy switched to it."""
+    if state.pending is not None and upstream_port == state.pending.port:
+        return state.pending
+    return state.active
 
 
 def load_state(state_dir: Path) -> EnvState | None:
     try:
         data = json.loads((state_dir / "state.json").read_text())
         active = Slot(**data["active"]) if data.get("active") else None
-        return EnvState(int(data["port"]), active)
+        pending = Slot(**data["pending"]) if data.get("pending") else None
+        return EnvState(int(data["port"]), active, pending)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -128,6 +138,14 @@ http {{
 }}
 """
 
+    def upstream_port(self) -> int | None:
+        """The release port the config on disk routes to (what nginx serves once loaded)."""
+        try:
+            found = re.search(r"server 127\.0\.0\.1:(\d+)", self.conf.read_text())
+        except OSError:
+            return None
+        return int(found.group(1)) if found else None
+
     def write(self, listen: int, upstream: int) -> None:
         for sub in ("logs", "tmp"):
             (self.prefix / sub).mkdir(parents=True, exist_ok=True)
@@ -197,17 +215,21 @@ class ContainerTarget:
                 "another program",
                 f"stop that program or set environments.{ctx.environment.kind}.port to a free port",
             )
-        old = state.active
+        old = serving_slot(state, nginx.upstream_port())
+        if old is not None and old is state.pending:
+            ctx.notes.append(f"an interrupted deploy had switched to {old.name}; it serves now")
         color = COLORS[1] if old is not None and old.color == COLORS[0] else COLORS[0]
         slot = self._start(ctx, eng, release, color)
         try:
             self._wait(ctx, eng, slot)
+            save_state(ctx.state_dir, EnvState(port, old, pending=slot))
             nginx.write(port, slot.port)
             nginx.apply()
         except BaseException:
             eng.remove(slot.name)
             if old is not None:
                 nginx.write(port, old.port)  # keep the file in step with what serves
+            save_state(ctx.state_dir, EnvState(port, old))
             raise
         save_state(ctx.state_dir, EnvState(port, slot))
         if old is not None and old.name != slot.name:
@@ -314,9 +336,10 @@ class ContainerTarget:
     def remove(self, ctx: DeployContext) -> None:
         Nginx(ctx.state_dir).stop()
         state = load_state(ctx.state_dir)
-        if state is not None and state.active is not None:
+        slot = (state.active or state.pending) if state is not None else None
+        if slot is not None:
             eng = self.engine(ctx)
-            prefix = state.active.name.rsplit("-", 1)[0]
+            prefix = slot.name.rsplit("-", 1)[0]
             for color in COLORS:
                 eng.remove(f"{prefix}-{color}")
         (ctx.state_dir / "state.json").unlink(missing_ok=True)

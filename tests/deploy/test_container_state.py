@@ -1,0 +1,33 @@
+"""container target bookkeeping without containers: state file, nginx config, crash mid-switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lockgate.deploy.container import EnvState, Nginx, Slot, load_state, save_state, serving_slot
+
+BLUE = Slot("blue", "lockgate-x-staging-blue", 41001, "img:1", "1", "2026-11-26T10:00:00+00:00")
+GREEN = Slot("green", "lockgate-x-staging-green", 41002, "img:2", "2", "2026-11-26T11:00:00+00:00")
+
+
+def test_state_round_trips(tmp_path: Path) -> None:
+    save_state(tmp_path, EnvState(40000, BLUE, GREEN))
+    assert load_state(tmp_path) == EnvState(40000, BLUE, GREEN)
+    (tmp_path / "state.json").write_text("{broken")
+    assert load_state(tmp_path) is None
+
+
+def test_nginx_config_listens_on_loopback_and_routes_to_the_release(tmp_path: Path) -> None:
+    nginx = Nginx(tmp_path)
+    nginx.write(40000, 41002)
+    conf = (tmp_path / "nginx.conf").read_text()
+    assert "listen 127.0.0.1:40000;" in conf and f"pid {tmp_path.resolve()}/nginx.pid;" in conf
+    assert nginx.upstream_port() == 41002
+    assert nginx.pid() is None  # not started
+
+
+def test_a_crash_after_the_switch_makes_the_pending_slot_the_serving_one() -> None:
+    state = EnvState(40000, BLUE, pending=GREEN)
+    assert serving_slot(state, 41002) is GREEN  # nginx had switched before the crash
+    assert serving_slot(state, 41001) is BLUE  # it had not
+    assert serving_slot(EnvState(40000, BLUE), None) is BLUE
