@@ -17,7 +17,7 @@ help:
 	@echo "make test       set up, start a test PostgreSQL, run the test suite, stop it"
 	@echo "make bootstrap  install system packages, venvs and the local base image"
 	@echo "make lint       ruff check + ruff format --check on src and tests"
-	@echo "make bench      run every bench/*.py"
+	@echo "make bench      run every bench/*.py (fails if any bench misses its target)"
 
 demo test bench: export CONTAINERS_CONF := $(LOCKGATE_CONTAINERS_CONF)
 
@@ -58,7 +58,9 @@ bench: bootstrap
 	shopt -s nullglob; \
 	benches=(bench/*.py); \
 	if [[ $${#benches[@]} -eq 0 ]]; then echo "make bench: no bench/*.py yet"; exit 0; fi; \
+	failed=(); \
 	for b in "$${benches[@]}"; do \
 		echo "== $$b"; \
-		$(VENV_PY) "$$b"; \
-	done
+		$(VENV_PY) "$$b" || failed+=("$$b"); \
+	done; \
+	if [[ $${#failed[@]} -gt 0 ]]; then echo "make bench: failed: $${failed[*]}"; exit 1; fi
