@@ -177,3 +177,33 @@ def test_production_takes_only_a_staged_gated_version_from_the_default_branch(
 def test_a_review_environment_is_named_after_the_branch(tmp_path: Path, store: Store) -> None:
     out = _deploy(tmp_path, store, FakeTarget(), "1.0", env="review", branch="feature/Login-Form")
     assert out.deployment.environment == "review-feature-login-form"
+
+
+def test_a_second_deploy_to_the_same_environment_is_refused_not_queued(
+    tmp_path: Path, store: Store
+) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from lockgate.deploy.lock import EnvLock
+            with EnvLock(Path({str(tmp_path / ".lockgate/env/staging")!r}), "staging"):
+                print("locked", flush=True)
+                time.sleep(30)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(LockgateError) as err:
+            _deploy(tmp_path, store, FakeTarget(), "1.0")
+        assert f"locked by another deploy: pid {holder.pid}" in err.value.message
+        assert store.deployments() == []
+    finally:
+        holder.kill()
+        holder.wait()
