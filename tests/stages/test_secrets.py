@@ -295,3 +295,22 @@ def test_status_rules_never_claim_clean_for_what_was_not_read() -> None:
         is Status.WARNED
     )
     assert stage._status(Outcome(engines_ok=0), []) is Status.ERROR
+
+
+def test_history_range_from_environment_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    monkeypatch.setenv("LG_TEST_AFTER", "HEAD")
+    monkeypatch.delenv("LG_TEST_BEFORE", raising=False)
+    result = run_stage(
+        SecretsStage, root, tmp_path, history_range="$LG_TEST_BEFORE..$LG_TEST_AFTER", **OWN
+    )
+    assert result.status is Status.WARNED and "are the variables set?" in result.summary
+    monkeypatch.setenv("LG_TEST_BEFORE", "0" * 40)
+    result = run_stage(
+        SecretsStage, root, tmp_path / "2", history_range="$LG_TEST_BEFORE..$LG_TEST_AFTER", **OWN
+    )
+    assert result.status is Status.PASSED and "history HEAD" in result.summary
+    option = next(o for o in SecretsStage.options if o.name == "history_range")
+    assert option.validate("--output=/tmp/x") is not None

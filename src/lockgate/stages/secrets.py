@@ -37,9 +37,12 @@ def _engines(value: Any) -> str | None:
     return f"engines from {', '.join(ALL)} (unknown: {', '.join(unknown)})" if unknown else None
 
 
+_REV = r"(?!-)[\w./^~@{}$-]+"
+
+
 def _range(value: Any) -> str | None:
-    ok = value == "" or re.fullmatch(r"[\w./^~@{}-]+(\.\.\.?[\w./^~@{}-]+)?", value)
-    return None if ok else "a git revision range such as abc123..def456"
+    ok = value == "" or re.fullmatch(rf"{_REV}(\.\.\.?{_REV})?", value)
+    return None if ok else "a git revision range such as abc123..def456 or $BEFORE..$AFTER"
 
 
 class SecretsStage:
@@ -55,7 +58,7 @@ class SecretsStage:
             "history_range",
             "str",
             "",
-            "scan this git range, e.g. $GITHUB_EVENT_BEFORE..$GITHUB_SHA",
+            "scan this git range; $VARS are expanded, e.g. $GITHUB_EVENT_BEFORE..$GITHUB_SHA",
             check=_range,
         ),
         Option(
@@ -182,9 +185,15 @@ class SecretsStage:
         if not has_commits(ctx.project):
             notes.append("history not scanned: the git repository has no commits yet")
             return None
-        wanted = ctx.options["history_range"]
+        wanted = os.path.expandvars(ctx.options["history_range"])
         if not wanted:
             return ["HEAD"]
+        if "$" in wanted or _range(wanted) is not None or wanted.startswith(".."):
+            notes.append(
+                f"history not scanned: history_range {ctx.options['history_range']!r} expanded"
+                f" to {wanted!r}, not a git range (are the variables set?)"
+            )
+            return None
         before, sep, after = wanted.partition("..")
         if sep and ZERO_SHA.match(before):  # a new branch: CI gives 000…0 as the "before" commit
             return [after.lstrip(".")]
