@@ -34,6 +34,9 @@ class FakeTarget:
                 f"{self.missing_tool} is not installed", hint=f"install {self.missing_tool}"
             )
 
+    def plan_only(self, ctx: DeployContext) -> str | None:
+        return None
+
     def deploy(self, ctx: DeployContext, release: Release) -> Live:
         self.deployed.append(release.version)
         if release.version in self.exit_versions:

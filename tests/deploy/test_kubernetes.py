@@ -9,9 +9,10 @@ import kubernetes_validate
 import pytest
 
 from lockgate.deploy.environments import resolve
-from lockgate.deploy.flow import context
+from lockgate.deploy.flow import Source, context, deploy
 from lockgate.deploy.interface import DeployFailed, Release
 from lockgate.deploy.kubernetes import KubernetesTarget, render
+from lockgate.store.repository import Store
 from tests.testing.containers import settings_for
 
 K8S_VERSION = "1.30.0"
@@ -100,3 +101,13 @@ def test_a_failed_rollout_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         KubernetesTarget().deploy(_ctx(tmp_path, kube_context="dev"), RELEASE)
     assert "rolled back with `kubectl rollout undo`" in err.value.message
     assert "rollout undo deployment/tenancy-api-review-feature-login" in log.read_text()
+
+
+def test_render_only_is_not_recorded_as_a_deployment(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, target="kubernetes")
+    env = resolve("staging", settings.environments, None)
+    with Store.open(tmp_path) as store:
+        out = deploy(settings, env, Source("ab" * 20, "main", "1.0"), store)
+        assert out.deployment.id is None and "not applied" in out.deployment.detail
+        assert store.deployments() == []
+    assert (tmp_path / ".lockgate/env/staging/manifests.json").is_file()

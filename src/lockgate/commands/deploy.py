@@ -50,6 +50,9 @@ def execute(args: argparse.Namespace) -> int:
     for note in out.notes:
         print(f"note: {note}")
     dep = out.deployment
+    if dep.id is None:
+        print(f"nothing deployed to {env.name} (not recorded): {dep.detail}")
+        return 0
     print(
         f"deployed {settings.service} {dep.version} to {env.name} in {out.seconds:.1f}s: "
         f"{out.url} (deployment #{dep.id})"

@@ -46,6 +46,9 @@ class CommandTarget:
         (ctx.state_dir / "command.log").write_text(done.stdout + "\n" + done.stderr)
         return done
 
+    def plan_only(self, ctx: DeployContext) -> str | None:
+        return None
+
     def deploy(self, ctx: DeployContext, release: Release) -> Live:
         ctx.state_dir.mkdir(parents=True, exist_ok=True)
         previous = self._read(ctx)

@@ -202,6 +202,9 @@ class ContainerTarget:
         prefix = str(ctx.container.get("name_prefix", "lockgate-"))
         return f"{prefix}{slug(service)}-{slug(ctx.environment.name)}-{color}"
 
+    def plan_only(self, ctx: DeployContext) -> str | None:
+        return None
+
     def deploy(self, ctx: DeployContext, release: Release) -> Live:
         ctx.state_dir.mkdir(parents=True, exist_ok=True)
         nginx = Nginx(ctx.state_dir)

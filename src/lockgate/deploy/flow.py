@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -175,6 +175,9 @@ def deploy(
             DeploymentStatus.IN_PROGRESS,
             who(),
         )
+        why_plan = target.plan_only(ctx)
+        if why_plan is not None:
+            return _plan(settings, ctx, target, base, why_plan)
         try:
             target.check(ctx)
             release = _release(settings, ctx, version, commit, build, records)
@@ -182,6 +185,17 @@ def deploy(
             _record_failed(records, base, exc.message)
             raise
         return _go(settings, ctx, target, records, base, release)
+
+
+def _plan(
+    settings: Settings, ctx: DeployContext, target: Target, base: Deployment, why: str
+) -> Outcome:
+    """A deploy that only writes files (kubernetes without a context): done, but not recorded."""
+    tag = f"{repository(settings.service, settings.container)}:{slug(base.version)}"
+    live = target.deploy(ctx, Release(settings.service, base.version, tag, base.commit))
+    finished = datetime.now(UTC)
+    dep = replace(base, status=DeploymentStatus.SUCCEEDED, finished=finished, detail=why)
+    return Outcome(dep, live.url, (finished - base.started).total_seconds(), [*ctx.notes, why])
 
 
 def _promotion_mismatch(

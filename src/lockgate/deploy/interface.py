@@ -84,6 +84,10 @@ class Target(Protocol):
         """Raise LockgateError (naming the fix) when this machine cannot deploy (tool missing, ...)."""
         ...
 
+    def plan_only(self, ctx: DeployContext) -> str | None:
+        """Why this deploy will only write files (not recorded as a deployment), or None."""
+        ...
+
     def deploy(self, ctx: DeployContext, release: Release) -> Live:
         """Make `release` live, health-checked; raise DeployFailed and leave the old one serving."""
         ...

@@ -146,6 +146,11 @@ class KubernetesTarget:
         if ctx.options.get("kube_context") and proc.which("kubectl") is None:
             raise LockgateError("kubectl is not installed", hint=KUBECTL_HINT)
 
+    def plan_only(self, ctx: DeployContext) -> str | None:
+        if ctx.options.get("kube_context"):
+            return None
+        return "no deploy.kube_context is set: the manifests are rendered, not applied"
+
     def _kubectl(self, ctx: DeployContext, *args: str, timeout: float = 300) -> proc.Completed:
         exe = proc.require("kubectl", KUBECTL_HINT)
         return proc.run(
@@ -172,7 +177,7 @@ class KubernetesTarget:
             f"manifests: {path}",
         )
         if not ctx.options.get("kube_context"):
-            ctx.notes.append(f"no deploy.kube_context: rendered {path} without applying it")
+            ctx.notes.append(f"rendered {path} without applying it")
             return live
         done = self._kubectl(ctx, "apply", "-f", str(path))
         if done.returncode != 0:
