@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lockgate.deploy.environments import resolve
-from lockgate.deploy.flow import Source, deploy, rollback
+from lockgate.deploy.flow import Settings, Source, deploy, rollback
 from lockgate.deploy.lock import LOCK_NAME
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.model import DeploymentStatus, Run, RunStatus
@@ -207,3 +207,29 @@ def test_a_second_deploy_to_the_same_environment_is_refused_not_queued(
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_declared_branch_rules_apply_to_any_environment(tmp_path: Path, store: Store) -> None:
+    settings = settings_for(tmp_path)
+    settings = Settings(
+        settings.project,
+        settings.service,
+        settings.base_branch,
+        settings.container,
+        settings.deploy,
+        {"qa": {"branches": ["@default", "release"], "requires": []}},
+    )
+    env = resolve("qa", settings.environments, "feature")
+    with pytest.raises(LockgateError, match="takes versions from main, release only"):
+        deploy(
+            settings,
+            env,
+            Source("ab" * 20, "feature", "1.0"),
+            store,
+            target=FakeTarget(),
+            build=False,
+        )
+    out = deploy(
+        settings, env, Source("ab" * 20, "release", "1.0"), store, target=FakeTarget(), build=False
+    )
+    assert out.deployment.status is S.SUCCEEDED

@@ -147,7 +147,7 @@ def deploy(
     ctx = context(settings, env)
     version = source.version or source_tag(settings.project, source.commit)
     commit = source.commit
-    if env.kind == envs.PRODUCTION or env.requires:
+    if env.kind == envs.PRODUCTION or env.requires or env.branches or env.require_passed_run:
         reason = _promotion_mismatch(records, settings, env, version, commit)
         reason = reason or envs.admission(
             env,

@@ -50,7 +50,7 @@ ENVIRONMENT_OPTIONS: tuple[Option, ...] = (
     Option("url", "str", "", "URL the environment serves on (command and kubernetes targets; container target: derived from port)."),
     Option("host", "str", "", "kubernetes target: Ingress host name."),
     Option("requires", "list[str]", [], "Environments a version must have succeeded in first (production: [\"staging\"])."),
-    Option("branches", "list[str]", [], "Only versions from these branches may deploy here; empty = any."),
+    Option("branches", "list[str]", [], "Only versions from these branches may deploy here (\"@default\" = project.base_branch); empty = any (production: the default branch)."),
     Option("require_passed_run", "bool", False, "Only versions whose commit has a passed `lockgate run` in the store."),
 )
 # fmt: on
