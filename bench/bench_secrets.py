@@ -90,7 +90,8 @@ def direct(root: Path, history: bool) -> float:
     out = root.parent / "direct"
     out.mkdir(exist_ok=True)
     report = ["--redact", "--no-banner", "--exit-code", "0", "-f", "json", "-r"]
-    cmds = [[ds, "scan"], [gl, "dir", ".", *report, str(out / "d.json")]]
+    same_plugins = ["--disable-plugin", "HexHighEntropyString"]  # the stage's default
+    cmds = [[ds, "scan", *same_plugins], [gl, "dir", ".", *report, str(out / "d.json")]]
     if history:
         cmds.append([gl, "git", ".", *report, str(out / "g.json"), "--log-opts", "HEAD"])
     start = time.perf_counter()

@@ -82,3 +82,13 @@ def test_history_values_still_in_the_tree_are_left_to_the_tree() -> None:
     ]
     groups = merge.group_history(history, tree)
     assert [len(g.candidates) for g in groups] == [2]
+
+
+def test_values_lockgate_judged_local_only_are_dropped_for_every_engine(tmp_path: Path) -> None:
+    line = "url = 'postgresql://postgres:postgres@localhost:5432/dev'"
+    lines = setup(tmp_path, line + "\n")
+    sha1 = hashlib.sha1(b"postgres").hexdigest()
+    cand = Candidate(
+        "detect-secrets", "basic-auth-credentials", "t", "a.py", 1, locator=f"sha1:{sha1}"
+    )
+    assert merge.resolve([cand], lines) == ([], 1)

@@ -12,7 +12,7 @@ from lockgate.secrets import allow
 from lockgate.secrets.candidate import Candidate
 from lockgate.secrets.engines import LOCKGATE, PRIORITY
 from lockgate.secrets.redact import digest, short
-from lockgate.secrets.rules import TAGS, find_spans, is_placeholder
+from lockgate.secrets.rules import TAGS, find_spans, is_placeholder, rejected_values
 from lockgate.secrets.sources import LineSource
 
 _TOKEN = re.compile(r"[^\s'\"`=:,;()<>\[\]{}]+")
@@ -34,15 +34,16 @@ class Group:
 def resolve(candidates: Iterable[Candidate], lines: LineSource) -> tuple[list[Candidate], int]:
     """Fill in the digest of candidates that came with a locator instead (sha1 or columns).
 
-    Candidates whose value turns out to be a known placeholder (AWS's EXAMPLE keys, xxxx, 0000...)
-    are dropped, as lockgate's own rules drop them; returns (kept, number dropped).
+    Candidates whose value turns out to be a known placeholder (AWS's EXAMPLE keys, xxxx, 0000...),
+    or one of lockgate's rules matched and judged not a secret (a local-only database URL), are
+    dropped as lockgate's own rules drop them; returns (kept, number dropped).
     """
     out, dropped = [], 0
     for c in candidates:
         if c.digest is None:
             text = lines.line(c.path, c.line, c.commit)
             value = _value_from_line(text, c.locator or "") if text else None
-            if value is not None and is_placeholder(value):
+            if value is not None and (is_placeholder(value) or value in rejected_values(text)):
                 dropped += 1
                 continue
             c = replace(c, digest=digest(value) if value is not None else None)

@@ -199,15 +199,21 @@ _HINTS = re.compile(
 )
 
 
-def _matches(text: str) -> list[tuple[Rule, re.Match[str]]]:
+def _matches(text: str, *, kept: bool = True) -> list[tuple[Rule, re.Match[str]]]:
+    """Rule matches in `text`: the ones kept, or (kept=False) the ones judged placeholders."""
     if not _HINTS.search(text):
         return []
     found = []
     for rule in RULES:
         for m in rule.pattern.finditer(text):
-            if rule.keep is None or rule.keep(m):
+            if (rule.keep is None or rule.keep(m)) is kept:
                 found.append((rule, m))
     return found
+
+
+def rejected_values(text: str) -> set[str]:
+    """Values a rule matched in `text` but judged placeholders or local-only (not secrets)."""
+    return {m.group(rule.group) for rule, m in _matches(text, kept=False)}
 
 
 def scan_text(text: str) -> list[Hit]:
