@@ -25,7 +25,7 @@ from lockgate import fsutil  # noqa: E402
 from lockgate.deps import osv  # noqa: E402
 from lockgate.deps.parsers import parse_file, parser_for  # noqa: E402
 from lockgate.deps.sources.local_dir import LocalDirSource  # noqa: E402
-from lockgate.sast import bandit, semgrep  # noqa: E402
+from lockgate.sast import bandit, checkov, semgrep  # noqa: E402
 from lockgate.stages.deps import DepsStage  # noqa: E402
 from lockgate.stages.sast import SastStage  # noqa: E402
 from lockgate.tools import proc  # noqa: E402
@@ -61,56 +61,44 @@ def build_tree(root: Path) -> Path:
     return project
 
 
-def direct_commands(project: Path, out: Path) -> list[list[str]]:
+def direct_commands(project: Path, out: Path) -> list[tuple[list[str], dict[str, str]]]:
+    """The same command lines and environment the stage uses, run by hand."""
     files = fsutil.project_files(project)
     sg = [f for f in files if semgrep.applies(f)]
     py = [f for f in files if bandit.applies(f)]
     tf = [str(project / f) for f in files if f.endswith(".tf")]
     docker = out / "Dockerfile"
     shutil.copyfile(project / "Containerfile", docker)
+    semgrep_env = {"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"}
+    checkov_argv = [
+        str(proc.which("checkov")),
+        "--framework",
+        "terraform,dockerfile",
+        "-o",
+        "json",
+        "--quiet",
+        "--compact",
+        "--skip-download",
+    ]
     return [
-        [
-            str(proc.which("semgrep")),
-            "scan",
-            "--json",
-            "--quiet",
-            "--metrics",
-            "off",
-            "--disable-version-check",
-            "--timeout",
-            "30",
-            "--jobs",
-            "2",
-            "--config",
-            str(semgrep.RULES_DIR),
-            "--",
-            *sg,
-        ],
-        [str(proc.which("bandit")), "-f", "json", "-q", "--", *py],
-        [
-            str(proc.which("checkov")),
-            "--framework",
-            "terraform,dockerfile",
-            "-o",
-            "json",
-            "--quiet",
-            "--compact",
-            "--skip-download",
-            *[a for t in tf for a in ("-f", t)],
-            "-f",
-            str(docker),
-        ],
+        (
+            [
+                *semgrep._argv(str(proc.which("semgrep")), [semgrep.RULES_DIR], out / "s.sarif"),
+                "--",
+                *sg,
+            ],
+            semgrep_env,
+        ),
+        ([str(proc.which("bandit")), "-f", "json", "-q", "-s", "B101", "--", *py], {}),
+        ([*checkov_argv, *[a for t in tf for a in ("-f", t)], "-f", str(docker)], checkov._ENV),
     ]
 
 
-def run_direct(project: Path, cmds: list[list[str]], parallel: bool) -> None:
-    def one(cmd: list[str]) -> None:
+def run_direct(project: Path, cmds: list[tuple[list[str], dict[str, str]]], parallel: bool) -> None:
+    def one(cmd: tuple[list[str], dict[str, str]]) -> None:
+        argv, env = cmd
         subprocess.run(
-            cmd,
-            cwd=project,
-            capture_output=True,
-            check=False,
-            env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+            argv, cwd=project, capture_output=True, check=False, env={**os.environ, **env}
         )
 
     if parallel:

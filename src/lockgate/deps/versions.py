@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
@@ -24,6 +24,7 @@ def _cmp(a: Any, b: Any) -> int:
 # --- PyPI: PEP 440 ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _pep440(text: str) -> Version:
     try:
         return Version(text)
@@ -42,6 +43,7 @@ _SEMVER = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _semver(text: str) -> tuple[tuple[int, int, int], tuple[str, ...]]:
     m = _SEMVER.match(text)
     if not m:
@@ -93,7 +95,8 @@ def compare_nuget(a: str, b: str) -> int:
 _GEM = re.compile(r"^\s*[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
 
 
-def _gem_segments(text: str) -> list[int | str]:
+@lru_cache(maxsize=65536)
+def _gem_segments(text: str) -> tuple[int | str, ...]:
     if not _GEM.match(text):
         raise BadVersion(f"{text!r} is not a RubyGems version")
     text = text.strip().replace("-", ".pre.")
@@ -107,7 +110,7 @@ def _gem_segments(text: str) -> list[int | str]:
         numbers.pop()
     while rest and rest[-1] == 0:
         rest.pop()
-    return numbers + rest
+    return tuple(numbers + rest)
 
 
 def compare_rubygems(a: str, b: str) -> int:
@@ -144,7 +147,8 @@ def is_affected(
 ) -> bool:
     """True when `version` is listed in `versions` or falls in one of the ECOSYSTEM/SEMVER ranges."""
     cmp = COMPARATORS[ecosystem]
-    if any(_same(cmp, version, v) for v in versions):
+    listed = tuple(versions)
+    if version in listed or any(_same(cmp, version, v) for v in listed):
         return True
     return any(
         _in_range(cmp, version, r) for r in ranges if r.get("type") in {"ECOSYSTEM", "SEMVER"}

@@ -60,8 +60,8 @@ class LocalDirSource:
         if not self.root.is_dir():
             return f"missing:{self.root}"
         count = size = newest = 0
-        for path in self._files():
-            st = path.stat()
+        for path in self._file_names():
+            st = os.stat(path)
             count, size, newest = count + 1, size + st.st_size, max(newest, st.st_mtime_ns)
         raw = f"{self.root.resolve()}|{count}|{size}|{newest}|{_CACHE_VERSION}"
         return hashlib.sha256(raw.encode()).hexdigest()[:24]
@@ -103,13 +103,16 @@ class LocalDirSource:
             self._index = self._load_cached(state) or self._build(state)
         return self._index
 
-    def _files(self) -> list[Path]:
+    def _file_names(self) -> list[str]:
         return [
-            Path(dirpath) / name
+            os.path.join(dirpath, name)
             for dirpath, _, names in os.walk(self.root)
             for name in names
             if name.endswith(_SUFFIXES) and name != SYNC_STAMP
         ]
+
+    def _files(self) -> list[Path]:
+        return [Path(name) for name in self._file_names()]
 
     def _cache_file(self, state: str) -> Path:
         return cache_root() / "advisory-index" / f"{state}.json"
