@@ -18,7 +18,7 @@ from lockgate.deploy.interface import DeployContext, DeployFailed, Live, Release
 from lockgate.errors import LockgateError
 from lockgate.tools import proc
 
-NGINX_HINT = "install nginx (`apt-get install nginx-light`, or run scripts/bootstrap)"
+NGINX_HINT = "install nginx (`apt-get install nginx`, or run scripts/bootstrap)"
 COLORS = ("blue", "green")
 
 
