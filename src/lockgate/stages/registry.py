@@ -15,6 +15,7 @@ BUILTIN: dict[str, str] = {
     "sast": "lockgate.stages.sast:SastStage",
     "deps": "lockgate.stages.deps:DepsStage",
     "build": "lockgate.stages.build:BuildStage",
+    "deploy": "lockgate.stages.deploy:DeployStage",
 }
 
 

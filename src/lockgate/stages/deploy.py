@@ -1,0 +1,87 @@
+"""The `deploy` stage: after the gates and the build, deploy to a (review) environment, health-checked."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from lockgate.config.options import Option
+from lockgate.deploy import environments as envs
+from lockgate.deploy.flow import TARGETS, Settings, Source, context, deploy
+from lockgate.errors import LockgateError
+from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
+from lockgate.stages.interface import StageContext
+from lockgate.store.repository import Store
+
+
+class DeployStage:
+    name: ClassVar[str] = "deploy"
+    needs: ClassVar[tuple[str, ...]] = ("build",)
+    description: ClassVar[str] = (
+        "deploy the built version to an environment (default: this branch's review environment), "
+        "health-checked, rolled back by itself, recorded"
+    )
+    options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "environment",
+            "str",
+            "review",
+            "Environment the pipeline deploys to (review = review-<branch>).",
+        ),
+    )
+
+    def available(self, ctx: StageContext) -> str | None:
+        try:
+            settings = Settings.from_config(ctx.config)
+            env = envs.resolve(
+                str(ctx.options["environment"]), settings.environments, ctx.git.branch
+            )
+            TARGETS[str(settings.deploy["target"])]().check(context(settings, env))
+        except LockgateError as exc:
+            return exc.message + (f"; {exc.hint}" if exc.hint else "")
+        return None
+
+    def cache_key(self, ctx: StageContext) -> str | None:
+        return None  # a deployment is an action, never a cached result
+
+    def run(self, ctx: StageContext) -> StageResult:
+        start = time.monotonic()
+        settings = Settings.from_config(ctx.config)
+        env = envs.resolve(str(ctx.options["environment"]), settings.environments, ctx.git.branch)
+        try:
+            with Store.open(ctx.project) as store:
+                out = deploy(settings, env, Source(ctx.git.commit, ctx.git.branch), store)
+        except LockgateError as exc:
+            return _failed(env.name, exc, time.monotonic() - start)
+        dep = out.deployment
+        notes = "; ".join(out.notes)
+        return StageResult(
+            stage=self.name,
+            status=Status.PASSED,
+            metrics=(Metric("deploy_time", round(out.seconds, 2), "s"),),
+            duration=time.monotonic() - start,
+            summary=f"{dep.version} serving at {out.url} ({env.name})"
+            + (f"; {notes}" if notes else ""),
+        )
+
+
+def _failed(env: str, exc: LockgateError, seconds: float) -> StageResult:
+    """A failed deployment is a finding: the previous version keeps serving, the record says failed."""
+    text = exc.message + (f" (fix: {exc.hint})" if exc.hint else "")
+    return StageResult(
+        stage="deploy",
+        status=Status.PASSED,
+        findings=(
+            Finding(
+                stage="deploy",
+                tool="lockgate",
+                rule_id="deploy-failed",
+                message=f"deploy to {env} failed: {text}",
+                severity=Severity.HIGH,
+                fingerprint=fingerprint("deploy-failed", "lockgate.toml", env),
+                location=Location("lockgate.toml"),
+            ),
+        ),
+        duration=seconds,
+        summary=f"deploy to {env} failed; the previous version keeps serving",
+    )
