@@ -121,6 +121,8 @@ def test_push_of_a_commit_with_a_secret_is_blocked(repo: Path, tmp_path: Path) -
     head = git(repo, "rev-parse", "HEAD").stdout.strip()
     assert run_hook(repo, "pre-push", f"refs/heads/main {head} refs/heads/main {'0' * 40}\n") == 1
     assert run_hook(repo, "pre-push", f"(delete) {'0' * 40} refs/heads/old {head}\n") == 0
+    unknown = "1234567" * 5 + "12345"  # a force-push over a commit this clone never saw
+    assert run_hook(repo, "pre-push", f"refs/heads/main {head} refs/heads/main {unknown}\n") == 1
 
 
 def test_not_a_git_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -120,13 +120,23 @@ def run_hook(root: Path, hook: str, stdin: str = "") -> int:
         else:
             outcome = Outcome()
             for revs in push_revs(stdin):
-                part = scan("secrets", root, settings, revs=revs)
+                part = scan("secrets", root, settings, revs=_known(root, revs))
                 outcome.findings += part.findings
                 outcome.problems += part.problems
                 outcome.skipped += part.skipped
     except GitFailed as exc:
         raise LockgateError(f"git failed while checking for secrets: {exc}") from exc
     return _report(hook, outcome, notes)
+
+
+def _known(root: Path, revs: list[str]) -> list[str]:
+    """A force-push's remote commit may be unknown here: then check everything not on a remote."""
+    if len(revs) == 1 and ".." in revs[0]:
+        remote, _, local = revs[0].partition("..")
+        done = proc.run(["git", "cat-file", "-e", f"{remote}^{{commit}}"], cwd=root, timeout=30)
+        if done.returncode != 0:
+            return [local, "--not", "--remotes"]
+    return revs
 
 
 def _settings(root: Path) -> tuple[Settings, list[str]]:
