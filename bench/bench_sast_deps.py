@@ -31,7 +31,7 @@ from lockgate.stages.sast import SastStage  # noqa: E402
 from lockgate.tools import proc  # noqa: E402
 from tests.testing.harness import FIXTURES, SHARED, make_context  # noqa: E402
 
-ROUNDS = 2
+ROUNDS = 3
 
 
 def best(fn: Callable[[], object]) -> float:
@@ -97,8 +97,14 @@ def direct_commands(project: Path, out: Path) -> list[tuple[list[str], dict[str,
 def run_direct(project: Path, cmds: list[tuple[list[str], dict[str, str]]], parallel: bool) -> None:
     def one(cmd: tuple[list[str], dict[str, str]]) -> None:
         argv, env = cmd
-        subprocess.run(
-            argv, cwd=project, capture_output=True, check=False, env={**os.environ, **env}
+        subprocess.run(  # as from a CI shell: no stdin, own session
+            argv,
+            cwd=project,
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **env},
         )
 
     if parallel:
