@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lockgate.secrets.engines import detect_secrets, find_tool, gitleaks
+from lockgate.secrets.engines import detect_secrets, gitleaks
+from lockgate.tools import proc
 from tests.testing.canaries import assert_no_canaries, make_canaries
 
 
@@ -19,7 +20,7 @@ def tree(tmp_path: Path) -> tuple[Path, str]:
 
 
 def test_pinned_versions_are_installed() -> None:
-    gl, ds = gitleaks.find()[0], find_tool("detect-secrets")
+    gl, ds = gitleaks.find()[0], proc.which("detect-secrets")
     assert gl and ds, "run scripts/bootstrap"
     assert gitleaks.version(gl) == gitleaks.PINNED
     assert detect_secrets.version(ds) == detect_secrets.PINNED
@@ -37,7 +38,7 @@ def test_gitleaks_report_is_private_and_removed(tree: tuple[Path, str]) -> None:
 
 def test_detect_secrets_gives_hashes_only(tree: tuple[Path, str]) -> None:
     root, token = tree
-    found = detect_secrets.scan(find_tool("detect-secrets") or "", root, ["a.py"], 60)
+    found = detect_secrets.scan(proc.which("detect-secrets") or "", root, ["a.py"], 60)
     assert {c.rule_id for c in found} >= {"github-token"}
     assert all(c.locator and c.locator.startswith("sha1:") for c in found)
     assert_no_canaries([repr(found)], [token])

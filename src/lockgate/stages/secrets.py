@@ -20,7 +20,6 @@ from lockgate.secrets.engines import (
     DETECT_SECRETS,
     GITLEAKS,
     detect_secrets,
-    find_tool,
     gitleaks,
 )
 from lockgate.secrets.scan import Outcome, Settings, scan
@@ -90,7 +89,7 @@ class SecretsStage:
         if GITLEAKS in engines and gitleaks.find(ctx.options["gitleaks_path"])[0] is None:
             where = ctx.options["gitleaks_path"] or "gitleaks"
             return f"{where} is not installed or not executable: {gitleaks.INSTALL_HINT}"
-        if DETECT_SECRETS in engines and find_tool("detect-secrets") is None:
+        if DETECT_SECRETS in engines and proc.which("detect-secrets") is None:
             return f"detect-secrets is not installed: {detect_secrets.INSTALL_HINT}"
         if self._revs_wanted(ctx) and proc.which("git") is None:
             return "git is not installed (needed for history scans): install git, or set history = false"
@@ -143,7 +142,7 @@ class SecretsStage:
             gitleaks_bin=gitleaks.find(ctx.options["gitleaks_path"])[0]
             if GITLEAKS in engines
             else None,
-            detect_secrets_bin=find_tool("detect-secrets") if DETECT_SECRETS in engines else None,
+            detect_secrets_bin=proc.which("detect-secrets") if DETECT_SECRETS in engines else None,
             detect_secrets_disable=tuple(ctx.options["detect_secrets_disable"]),
         )
 

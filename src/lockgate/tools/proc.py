@@ -41,22 +41,28 @@ class Cancelled(Exception):
     """The run was interrupted; raised by run() when cancel_all() was called."""
 
 
+def _tools_root() -> Path:
+    extra = os.environ.get("LOCKGATE_TOOLS_DIR")
+    return Path(extra) if extra else Path(sys.prefix).parent / ".venv-tools"
+
+
 def tools_dirs() -> list[Path]:
     """Where lockgate looks for its pinned tools, in order (before PATH)."""
     dirs = [Path(sys.prefix) / "bin"]
-    extra = os.environ.get("LOCKGATE_TOOLS_DIR")
-    root = Path(extra) if extra else Path(sys.prefix).parent / ".venv-tools"
+    root = _tools_root()
     if root.is_dir():
         dirs += sorted(p / "bin" for p in root.iterdir() if (p / "bin").is_dir())
     return dirs
 
 
 def which(tool: str) -> str | None:
-    """Path to `tool`: $LOCKGATE_<TOOL>_BIN, then lockgate's own tool venvs, then PATH."""
+    """Path to `tool`: $LOCKGATE_<TOOL>_BIN, then its own venv `.venv-tools/<tool>` (other tools'
+    venvs may carry a different build of the same command), then lockgate's venvs, then PATH."""
     override = os.environ.get(f"LOCKGATE_{tool.upper().replace('-', '_')}_BIN")
     if override:
         return override if os.access(override, os.X_OK) else None
-    for d in tools_dirs():
+    own = _tools_root() / tool / "bin" / tool
+    for d in [own.parent, *tools_dirs()]:
         candidate = d / tool
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lockgate.secrets.candidate import Candidate
-from lockgate.secrets.engines import GITLEAKS, find_tool
+from lockgate.secrets.engines import GITLEAKS
 from lockgate.secrets.engines.detect_secrets import EngineFailed
 from lockgate.secrets.redact import scrub
 from lockgate.tools import proc
@@ -36,7 +36,7 @@ def find(configured: str = "") -> tuple[str | None, bool]:
         return (str(path) if path.is_file() and os.access(path, os.X_OK) else None), True
     if os.environ.get("LOCKGATE_GITLEAKS_BIN"):
         return proc.which("gitleaks"), True
-    found = find_tool("gitleaks")
+    found = proc.which("gitleaks")
     return (_bundled(found) if found else None), False
 
 
