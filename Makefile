@@ -29,11 +29,9 @@ bootstrap:
 demo: bootstrap
 	@set -uo pipefail; \
 	.venv/bin/lockgate run examples/tenancy-api; rc=$$?; \
-	if [[ $$rc -eq 1 ]]; then \
-		echo "make demo: a gate failed (exit 1); the report above says why"; \
-	elif [[ $$rc -ne 0 ]]; then \
-		exit $$rc; \
-	fi
+	echo; .venv/bin/lockgate status examples/tenancy-api || true; \
+	if [[ $$rc -ne 0 ]]; then echo "make demo: lockgate run exited $$rc; the report above says why"; fi; \
+	exit $$rc
 
 # Starts PostgreSQL for the tests when scripts/pg-test-server exists and always
 # stops it again, keeping pytest's exit code.

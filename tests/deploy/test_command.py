@@ -40,7 +40,8 @@ def service() -> Iterator[http.server.ThreadingHTTPServer]:
 RECORD = (
     "import json, os, sys; "
     "open(sys.argv[1], 'a').write(json.dumps({k: v for k, v in os.environ.items() "
-    "if k.startswith('LOCKGATE_') and k != 'LOCKGATE_DATABASE_URL'}) + '\\n')"
+    "if k in ('LOCKGATE_IMAGE', 'LOCKGATE_VERSION', 'LOCKGATE_ENVIRONMENT', 'LOCKGATE_COMMIT')})"
+    " + '\\n')"
 )
 
 
