@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,15 +120,42 @@ def _stage_targets(project: Path, files: Sequence[str], staging: Path) -> dict[s
             continue
         dest = staging / str(i) / "Dockerfile"
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        try:
+            dest.write_text(resolve_from_args(src.read_text(errors="replace")))
+        except OSError:
+            shutil.copyfile(src, dest)  # unreadable as text: let checkov report it
         targets[str(dest)] = rel
     return targets
+
+
+_ARG = re.compile(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$", re.IGNORECASE)
+_FROM = re.compile(r"^(\s*FROM\s+)(\S+)(.*)$", re.IGNORECASE)
+
+
+def resolve_from_args(text: str) -> str:
+    """FROM lines with their build-arg defaults filled in (`FROM ${BASE_IMAGE}` → the default image),
+    as the build itself would; line numbers stay the same."""
+    defaults: dict[str, str] = {}
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if m := _ARG.match(line):
+            defaults[m.group(1)] = m.group(2).strip("\"'")
+        elif m := _FROM.match(line):
+            image = re.sub(
+                r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?",
+                lambda v: defaults.get(v.group(1), v.group(0)),
+                m.group(2),
+            )
+            lines[i] = m.group(1) + image + m.group(3) + ("\n" if line.endswith("\n") else "")
+    return "".join(lines)
 
 
 def _spec(hit: dict[str, Any], rel: str) -> FindingSpec:
     check_id = str(hit.get("check_id", "CKV_UNKNOWN"))
     start, end = (hit.get("file_line_range") or [None, None])[:2]
-    resource = hit.get("resource", "")
+    resource = str(hit.get("resource", ""))
+    if "/" in resource:  # a staged copy's path: name the project's file instead
+        resource = rel + resource.rsplit("/", 1)[1].removeprefix("Dockerfile")
     return FindingSpec(
         tool=TOOL,
         rule_id=check_id,
