@@ -20,6 +20,10 @@ help:
 	@echo "make bench      run every bench/*.py (fails if any bench misses its target)"
 
 demo test bench: export CONTAINERS_CONF := $(LOCKGATE_CONTAINERS_CONF)
+# Offline advisory data for the deps gate when the shared snapshot sits beside the clone;
+# override with LOCKGATE_ADVISORY_DB=DIR (`lockgate advisories sync` fills one when online).
+LOCKGATE_ADVISORY_DB ?= $(abspath $(wildcard ../shared/advisories/pypa))
+demo: export LOCKGATE_ADVISORY_DB := $(LOCKGATE_ADVISORY_DB)
 
 bootstrap:
 	scripts/bootstrap
