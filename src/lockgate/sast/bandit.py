@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,10 +10,10 @@ from lockgate.model import Severity
 from lockgate.sast.engine import (
     EngineResult,
     FindingSpec,
-    chunks,
     cwe_tags,
     dist_version,
     make_finding,
+    run_in_chunks,
 )
 from lockgate.tools import proc
 
@@ -39,26 +37,17 @@ def run(
 ) -> EngineResult:
     exe = proc.require(TOOL, INSTALL_HINT)
     skips = ["-s", ",".join(skip)] if skip else []
-    deadline = time.monotonic() + timeout
-    results: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    arts: list[str] = []
-    for i, chunk in enumerate(chunks(files)):
-        name = "bandit.json" if i == 0 else f"bandit-{i}.json"
-        done = proc.run(
-            [exe, "-f", "json", "-q", *skips, "--", *chunk],
-            cwd=project,
-            timeout=max(1.0, deadline - time.monotonic()),
-        )
-        (artifacts / name).write_text(done.stdout)
-        arts.append(name)
-        try:
-            report = json.loads(done.stdout)
-        except ValueError:
-            why = "timed out" if done.timed_out else done.describe()
-            return EngineResult(TOOL, version(), failed=f"bandit did not finish: {why}")
-        results += report.get("results", [])
-        errors += report.get("errors", [])
+    ran = run_in_chunks(
+        TOOL,
+        lambda chunk, _stem: [exe, "-f", "json", "-q", *skips, "--", *chunk],
+        files,
+        cwd=project,
+        artifacts=artifacts,
+        timeout=timeout,
+    )
+    if ran.failed:
+        return EngineResult(TOOL, version(), failed=ran.failed)
+    results, errors, arts = ran.results, ran.errors, ran.artifacts
     findings = tuple(make_finding(project, _spec(hit)) for hit in results)
     problems = tuple(
         (str(e.get("filename", "")), None, str(e.get("reason", "could not be scanned")))

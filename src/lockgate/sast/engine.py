@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import glob
+import json
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lockgate.model import Finding, Location, Severity, fingerprint
 from lockgate.tools import proc
@@ -122,6 +125,52 @@ def chunks(files: Sequence[str], max_chars: int = 200_000) -> list[list[str]]:
         out[-1].append(name)
         size += len(name) + 1
     return out
+
+
+@dataclass(frozen=True)
+class ChunkedRun:
+    """The merged JSON `results` and `errors` of one tool run over chunks of the file list."""
+
+    results: tuple[dict[str, Any], ...]
+    errors: tuple[dict[str, Any], ...]
+    artifacts: tuple[str, ...]
+    failed: str | None = None  # a chunk gave no JSON report: why
+
+
+def run_in_chunks(
+    tool: str,
+    argv_for: Callable[[list[str], str], list[str]],
+    files: Sequence[str],
+    *,
+    cwd: Path,
+    artifacts: Path,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+) -> ChunkedRun:
+    """Run `argv_for(chunk, stem)` per chunk within one shared deadline; keep each JSON report as
+    `<stem>.json` in the artifacts; stop at the first chunk that does not produce one."""
+    deadline = time.monotonic() + timeout
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    arts: list[str] = []
+    for i, chunk in enumerate(chunks(files)):
+        stem = tool if i == 0 else f"{tool}-{i}"
+        done = proc.run(
+            argv_for(chunk, stem),
+            cwd=cwd,
+            timeout=max(1.0, deadline - time.monotonic()),
+            env=env,
+        )
+        (artifacts / f"{stem}.json").write_text(done.stdout)
+        arts.append(f"{stem}.json")
+        try:
+            report = json.loads(done.stdout)
+        except ValueError:
+            why = "timed out" if done.timed_out else done.describe()
+            return ChunkedRun((), (), tuple(arts), failed=f"{tool} did not finish: {why}")
+        results += report.get("results", [])
+        errors += report.get("errors", [])
+    return ChunkedRun(tuple(results), tuple(errors), tuple(arts))
 
 
 def parse_json_output(text: str) -> object:

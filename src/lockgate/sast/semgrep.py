@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -15,10 +13,10 @@ from lockgate.model import Severity
 from lockgate.sast.engine import (
     EngineResult,
     FindingSpec,
-    chunks,
     cwe_tags,
     dist_version,
     make_finding,
+    run_in_chunks,
 )
 from lockgate.tools import proc
 
@@ -57,30 +55,20 @@ def run(
     exe = proc.require(TOOL, INSTALL_HINT)
     configs = [RULES_DIR, *([extra_rules] if extra_rules else [])]
     known = tuple(ids for c in configs for ids in rule_ids(Path(c)))
-    deadline = time.monotonic() + timeout
-    results: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    arts: list[str] = []
-    for i, chunk in enumerate(chunks(files)):
-        stem = "semgrep" if i == 0 else f"semgrep-{i}"
-        done = proc.run(
-            [*_argv(exe, configs, artifacts / f"{stem}.sarif"), "--", *chunk],
-            cwd=project,
-            timeout=max(1.0, deadline - time.monotonic()),
-            env={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
-        )
-        (artifacts / f"{stem}.json").write_text(done.stdout)
-        try:
-            report = json.loads(done.stdout)
-        except ValueError:
-            why = "timed out" if done.timed_out else done.describe()
-            return EngineResult(TOOL, version(), failed=f"semgrep did not finish: {why}")
-        results += report.get("results", [])
-        errors += report.get("errors", [])
-        arts += [
-            f"{stem}.json",
-            *((f"{stem}.sarif",) if (artifacts / f"{stem}.sarif").exists() else ()),
-        ]
+    ran = run_in_chunks(
+        TOOL,
+        lambda chunk, stem: [*_argv(exe, configs, artifacts / f"{stem}.sarif"), "--", *chunk],
+        files,
+        cwd=project,
+        artifacts=artifacts,
+        timeout=timeout,
+        env={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
+    )
+    if ran.failed:
+        return EngineResult(TOOL, version(), failed=ran.failed)
+    sarifs = tuple(a.replace(".json", ".sarif") for a in ran.artifacts)
+    arts = ran.artifacts + tuple(s for s in sarifs if (artifacts / s).exists())
+    results, errors = ran.results, ran.errors
     findings = tuple(make_finding(project, _spec(hit, known)) for hit in results)
     problems = tuple(_problem(err) for err in errors)
     return EngineResult(TOOL, version(), findings, problems, tuple(arts), scanned=len(files))

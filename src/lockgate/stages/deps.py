@@ -36,12 +36,6 @@ class DepsStage:
     )
     options: ClassVar[tuple[Option, ...]] = (
         Option(
-            "new_only",
-            "bool",
-            True,
-            "Fail only on findings not in the baseline (the full list is kept)",
-        ),
-        Option(
             "source",
             "str",
             "auto",

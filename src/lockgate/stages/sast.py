@@ -37,12 +37,6 @@ class SastStage:
     )
     options: ClassVar[tuple[Option, ...]] = (
         Option(
-            "new_only",
-            "bool",
-            True,
-            "Fail only on findings not in the baseline (the full list is kept)",
-        ),
-        Option(
             "engines",
             "list[str]",
             [e.value for e in Engine],
