@@ -23,6 +23,9 @@ PG_ENV = "LOCKGATE_TEST_POSTGRES_URL"
 def _no_team_store(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own LOCKGATE_DATABASE_URL must never receive test runs."""
     monkeypatch.delenv("LOCKGATE_DATABASE_URL", raising=False)
+    # a CI push's range would make every secrets test scan history too
+    for name in ("CI_COMMIT_BEFORE_SHA", "GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

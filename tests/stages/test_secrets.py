@@ -314,3 +314,17 @@ def test_history_range_from_environment_variables(
     assert result.status is Status.PASSED and "history HEAD" in result.summary
     option = next(o for o in SecretsStage.options if o.name == "history_range")
     assert option.validate("--output=/tmp/x") is not None
+
+
+def test_ci_pushed_range_is_read_from_github_and_gitlab(tmp_path: Path) -> None:
+    from lockgate.stages.secrets import pushed_range
+
+    assert pushed_range({}) == ""
+    assert pushed_range({"CI_COMMIT_BEFORE_SHA": "a1", "CI_COMMIT_SHA": "b2"}) == "a1..b2"
+    event = tmp_path / "event.json"
+    event.write_text('{"before": "c3", "after": "d4"}')
+    github = {"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)}
+    assert pushed_range(github) == "c3..d4"
+    assert pushed_range({**github, "GITHUB_EVENT_NAME": "pull_request"}) == ""
+    event.write_text("not json")
+    assert pushed_range(github) == ""

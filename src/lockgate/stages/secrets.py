@@ -10,6 +10,8 @@ import json
 import os
 import re
 import time
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from lockgate import fsutil
@@ -57,7 +59,8 @@ class SecretsStage:
             "history_range",
             "str",
             "",
-            "scan this git range; $VARS are expanded, e.g. $GITHUB_EVENT_BEFORE..$GITHUB_SHA",
+            "scan this git range; $VARS are expanded, e.g. $CI_COMMIT_BEFORE_SHA..$CI_COMMIT_SHA;"
+            " empty: in CI, the pushed range (GitHub Actions push events, GitLab pipelines)",
             check=_range,
         ),
         Option(
@@ -173,7 +176,7 @@ class SecretsStage:
         return notes
 
     def _revs_wanted(self, ctx: StageContext) -> bool:
-        return bool(ctx.options["history"] or ctx.options["history_range"])
+        return bool(ctx.options["history"] or _range_text(ctx, os.environ))
 
     def _revs(self, ctx: StageContext, notes: list[str]) -> list[str] | None:
         if not self._revs_wanted(ctx):
@@ -184,12 +187,12 @@ class SecretsStage:
         if not has_commits(ctx.project):
             notes.append("history not scanned: the git repository has no commits yet")
             return None
-        wanted = os.path.expandvars(ctx.options["history_range"])
+        wanted = "" if ctx.options["history"] else _range_text(ctx, os.environ)
         if not wanted:
             return ["HEAD"]
         if "$" in wanted or _range(wanted) is not None or wanted.startswith(".."):
             notes.append(
-                f"history not scanned: history_range {ctx.options['history_range']!r} expanded"
+                f"history not scanned: history_range {ctx.options['history_range'] or '(CI)'!r} gave"
                 f" to {wanted!r}, not a git range (are the variables set?)"
             )
             return None
@@ -259,3 +262,21 @@ def _cached_version(binary: str, probe: Any) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _range_text(ctx: StageContext, env: Mapping[str, str]) -> str:
+    configured = str(ctx.options["history_range"])
+    return os.path.expandvars(configured) if configured else pushed_range(env)
+
+
+def pushed_range(env: Mapping[str, str]) -> str:
+    """The range a CI push brought (`before..after`), or "" outside CI or when it cannot tell."""
+    if env.get("CI_COMMIT_BEFORE_SHA") and env.get("CI_COMMIT_SHA"):  # GitLab
+        return f"{env['CI_COMMIT_BEFORE_SHA']}..{env['CI_COMMIT_SHA']}"
+    if env.get("GITHUB_EVENT_NAME") == "push" and env.get("GITHUB_EVENT_PATH"):
+        try:
+            event = json.loads(Path(env["GITHUB_EVENT_PATH"]).read_text())
+            return f"{event['before']}..{event['after']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""
+    return ""
