@@ -23,8 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from lockgate.commands.hooks import run_hook  # noqa: E402
-from lockgate.secrets.engines import find_tool, gitleaks  # noqa: E402
+from lockgate.secrets.engines import gitleaks  # noqa: E402
 from lockgate.stages.secrets import SecretsStage  # noqa: E402
+from lockgate.tools import proc  # noqa: E402
 from tests.secrets.cases import CLEAN, FLAG  # noqa: E402
 from tests.testing.harness import init_git, make_context  # noqa: E402
 
@@ -85,7 +86,7 @@ def sample_tree(tmp: Path) -> Path:
 
 def direct(root: Path, history: bool) -> float:
     """Wall time of the bare scanners on `root`, started together as the stage runs them."""
-    ds = find_tool("detect-secrets")
+    ds = proc.which("detect-secrets")
     gl = gitleaks.find()[0]
     out = root.parent / "direct"
     out.mkdir(exist_ok=True)
