@@ -10,6 +10,7 @@ import pytest
 from lockgate.model import Severity, StageResult, Status
 from lockgate.stages.sast import SKIPPED_RULE, SastStage
 from lockgate.tools import proc
+from tests.testing.canaries import assert_no_canaries, make_canaries
 from tests.testing.harness import FIXTURES, copy_project, make_context, run_stage
 
 SAMPLES = FIXTURES / "sast" / "mixed"
@@ -182,3 +183,29 @@ def test_project_rules_dir_adds_rules_and_a_missing_one_is_reported(tmp_path: Pa
     missing = run_stage(SastStage, project, tmp_path / "b", engines=["semgrep"], rules_dir="nope")
     assert missing.status is Status.WARNED
     assert any(f.rule_id == SKIPPED_RULE and "rules_dir" in f.message for f in missing.findings)
+
+
+@needs_all
+def test_secret_values_the_engines_quote_are_redacted_in_findings_and_artifacts(
+    tmp_path: Path,
+) -> None:
+    values = make_canaries(21)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "settings.py").write_text(
+        f'GH = "{values["github"]}"\n'
+        f'password = "{values["aws_secret"]}"\n'
+        f'token = "{values["jwt"]}"\n'
+        f'DB = "postgres://app:{values["db_password"]}@db.internal/app"\n'
+        "import pickle\npickle.loads(open('x', 'rb').read())\n"
+    )
+    (project / "Dockerfile").write_text(
+        f"FROM debian:12\nENV SLACK={values['slack']}\nRUN apt-get update\n"
+    )
+    result = run_stage(SastStage, project, tmp_path)
+    rules = {f.rule_id for f in result.findings}
+    assert "bandit.B105" in rules  # the hardcoded-password check fired on the planted literals
+    assert any(f.tool == "checkov" for f in result.findings)
+    shown = [f"{f.message} {f.help_text} {f.location}" for f in result.findings]
+    assert_no_canaries([*shown, tmp_path / "artifacts"], values.values())
+    assert not (tmp_path / "artifacts" / "sast" / "checkov-input").exists()

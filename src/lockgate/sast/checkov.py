@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ from lockgate.sast.engine import (
     dist_version,
     make_finding,
     parse_json_output,
+    redact_report,
+    redact_text,
 )
 from lockgate.tools import proc
 
@@ -70,7 +73,8 @@ def run(
     project: Path, files: Sequence[str], artifacts: Path, timeout: float, skip: Sequence[str]
 ) -> EngineResult:
     exe = proc.require(TOOL, INSTALL_HINT)
-    targets = _stage_targets(project, files, artifacts / "checkov-input")
+    staging = artifacts / "checkov-input"
+    targets = _stage_targets(project, files, staging)
     argv = [
         exe,
         "--framework",
@@ -85,16 +89,20 @@ def run(
         argv += ["--skip-check", ",".join(skip)]
     for target in targets:
         argv += ["-f", target]
-    done = proc.run(argv, cwd=project, timeout=timeout, env=_ENV)
-    (artifacts / "checkov.json").write_text(done.stdout)
+    back = {str(Path(t).resolve()): rel for t, rel in targets.items()}
+    try:
+        done = proc.run(argv, cwd=project, timeout=timeout, env=_ENV)
+    finally:  # copies of the project's Containerfiles (and whatever they hold) are not kept
+        shutil.rmtree(staging, ignore_errors=True)
     ver = version()
     try:
-        report = parse_json_output(done.stdout)
+        report = redact_report(parse_json_output(done.stdout))
+        (artifacts / "checkov.json").write_text(json.dumps(report, indent=1))
     except ValueError:
-        why = "timed out" if done.timed_out else done.describe()
+        (artifacts / "checkov.json").write_text(redact_text(done.stdout))
+        why = "timed out" if done.timed_out else redact_text(done.describe())
         return EngineResult(TOOL, ver, failed=f"checkov did not finish: {why}")
     # checkov exits 1 when checks fail and logs a failed download offline: neither is a failure.
-    back = {str(Path(t).resolve()): rel for t, rel in targets.items()}
     findings, problems = [], []
     for block in report if isinstance(report, list) else [report]:
         results = block.get("results", {}) if isinstance(block, dict) else {}

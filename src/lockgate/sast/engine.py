@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from lockgate.model import Finding, Location, Severity, fingerprint
+from lockgate.secrets.redact import REDACTED, scrub
 from lockgate.tools import proc
 
 CONFIDENCES = ("high", "medium", "low")
+# Keys under which the engines' reports quote the scanned source (bandit `code`, semgrep `lines`,
+# SARIF `snippet`, checkov `code_block`): a line with a credential on it must not be kept.
+_SOURCE_KEYS = frozenset({"code", "lines", "snippet", "code_block", "fixed_lines", "contextRegion"})
+# Messages that quote the flagged literal itself (bandit B105-B107: "Possible hardcoded password: 'x'").
+_QUOTED_VALUE = re.compile(r"(hardcoded password:?\s*)'.*'", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,14 +61,14 @@ def make_finding(project: Path, spec: FindingSpec) -> Finding:
     tags = tuple(
         dict.fromkeys((*spec.cwe, *_confidence_tag(spec.confidence), "security", *spec.extra_tags))
     )
-    help_text = spec.help_text
+    help_text = redact_text(spec.help_text) if spec.help_text else spec.help_text
     if spec.confidence and help_text:
         help_text = f"{help_text} (confidence: {spec.confidence})"
     return Finding(
         stage="sast",
         tool=spec.tool,
         rule_id=spec.rule_id,
-        message=spec.message,
+        message=redact_text(spec.message),
         severity=spec.severity,
         fingerprint=fingerprint(spec.rule_id, spec.path, snippet or spec.message),
         location=Location(spec.path, spec.line, spec.col, spec.end_line, spec.end_col),
@@ -137,6 +143,35 @@ class ChunkedRun:
     failed: str | None = None  # a chunk gave no JSON report: why
 
 
+def redact_text(text: str) -> str:
+    """`text` without a flagged literal it quotes or any value lockgate's secret rules recognise."""
+    return scrub(_QUOTED_VALUE.sub(lambda m: m.group(1) + REDACTED, text))
+
+
+def redact_report(value: Any) -> Any:
+    """A tool's JSON report with the source text it quotes dropped and every string redacted."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if k in _SOURCE_KEYS and v else redact_report(v)) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_report(v) for v in value]
+    return redact_text(value) if isinstance(value, str) else value
+
+
+def redact_file(path: Path) -> None:
+    """Rewrite a JSON or SARIF report an engine wrote itself, redacted (`redact_report`)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    try:
+        clean = json.dumps(redact_report(json.loads(text)), indent=1)
+    except ValueError:
+        clean = redact_text(text)
+    path.write_text(clean)
+
+
 def run_in_chunks(
     tool: str,
     argv_for: Callable[[list[str], str], list[str]],
@@ -161,13 +196,14 @@ def run_in_chunks(
             timeout=max(1.0, deadline - time.monotonic()),
             env=env,
         )
-        (artifacts / f"{stem}.json").write_text(done.stdout)
         arts.append(f"{stem}.json")
         try:
-            report = json.loads(done.stdout)
+            report = redact_report(json.loads(done.stdout))
         except ValueError:
-            why = "timed out" if done.timed_out else done.describe()
+            (artifacts / f"{stem}.json").write_text(redact_text(done.stdout))
+            why = "timed out" if done.timed_out else redact_text(done.describe())
             return ChunkedRun((), (), tuple(arts), failed=f"{tool} did not finish: {why}")
+        (artifacts / f"{stem}.json").write_text(json.dumps(report, indent=1))
         results += report.get("results", [])
         errors += report.get("errors", [])
     return ChunkedRun(tuple(results), tuple(errors), tuple(arts))

@@ -16,6 +16,7 @@ from lockgate.sast.engine import (
     cwe_tags,
     dist_version,
     make_finding,
+    redact_file,
     run_in_chunks,
 )
 from lockgate.tools import proc
@@ -67,7 +68,10 @@ def run(
     if ran.failed:
         return EngineResult(TOOL, version(), failed=ran.failed)
     sarifs = tuple(a.replace(".json", ".sarif") for a in ran.artifacts)
-    arts = ran.artifacts + tuple(s for s in sarifs if (artifacts / s).exists())
+    sarifs = tuple(s for s in sarifs if (artifacts / s).exists())
+    for sarif in sarifs:
+        redact_file(artifacts / sarif)
+    arts = ran.artifacts + sarifs
     results, errors = ran.results, ran.errors
     findings = tuple(make_finding(project, _spec(hit, known)) for hit in results)
     problems = tuple(_problem(err) for err in errors)
