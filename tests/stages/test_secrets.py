@@ -145,7 +145,17 @@ def test_binary_and_huge_files_are_skipped_and_counted(tmp_path: Path) -> None:
     assert metric(result, "files_skipped_too_large") == 1
     assert metric(result, "files_scanned") == 1
     assert "skipped 1 binary" in result.summary and "skipped 1 too large" in result.summary
-    assert result.status is Status.PASSED  # skipped by policy: counted, noted, not a warning
+    assert "max_file_size" in result.summary
+    # the big text file may hold a secret nobody looked at: a warning, never a clean pass
+    assert result.status is Status.WARNED
+
+
+def test_binary_files_alone_pass_even_when_larger_than_the_limit(tmp_path: Path) -> None:
+    root = project(tmp_path, {"image.png": b"\x89PNG\0\0" + b"\x01" * 5000, "ok.py": "x = 1\n"})
+    result = run_stage(SecretsStage, root, tmp_path, max_file_size=2000, **OWN)
+    assert metric(result, "files_skipped_binary") == 1
+    assert metric(result, "files_skipped_too_large") == 0
+    assert result.status is Status.PASSED  # a big image is skipped by policy, not a warning
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")

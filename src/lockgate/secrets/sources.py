@@ -36,7 +36,10 @@ def read_text(root: Path, rel: str, max_size: int) -> str | Skipped:
             return Skipped(rel, SkipReason.OUTSIDE, "symlink to a file outside the project")
         size = path.stat().st_size
         if size > max_size:
-            return Skipped(rel, SkipReason.TOO_LARGE, f"{size} bytes > max_file_size {max_size}")
+            with path.open("rb") as fh:  # a big image or archive is binary, not "too large"
+                binary = b"\0" in fh.read(_SNIFF)
+            detail = f"{size} bytes > max_file_size {max_size}"
+            return Skipped(rel, SkipReason.BINARY if binary else SkipReason.TOO_LARGE, detail)
         data = path.read_bytes()
     except OSError as exc:
         return Skipped(rel, SkipReason.UNREADABLE, exc.strerror or type(exc).__name__)

@@ -30,6 +30,7 @@ from lockgate.stages.interface import StageContext
 from lockgate.tools import proc
 
 RULES_VERSION = "1"
+_UNSCANNED_TEXT = (SkipReason.TOO_LARGE, SkipReason.UNREADABLE)
 _VERSIONS: dict[tuple[str, float], str] = {}
 
 
@@ -204,8 +205,9 @@ class SecretsStage:
     def _status(self, outcome: Outcome, notes: list[str]) -> Status:
         if outcome.engines_ok == 0:
             return Status.ERROR
-        unreadable = any(s.reason is SkipReason.UNREADABLE for s in outcome.skipped)
-        return Status.WARNED if unreadable or outcome.problems or notes else Status.PASSED
+        # A text file not read (too large for max_file_size, or unreadable) may hold a secret.
+        unscanned = any(s.reason in _UNSCANNED_TEXT for s in outcome.skipped)
+        return Status.WARNED if unscanned or outcome.problems or notes else Status.PASSED
 
     def _metrics(self, outcome: Outcome) -> tuple[Metric, ...]:
         counts = {reason: 0 for reason in SkipReason}
@@ -245,7 +247,11 @@ class SecretsStage:
             by_reason.setdefault(s.reason, []).append(s.path)
         for reason, paths in sorted(by_reason.items()):
             shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
-            parts.append(f"skipped {len(paths)} {reason.value.replace('_', ' ')} file(s): {shown}")
+            hint = " (NOT scanned for secrets: raise max_file_size or exclude them)"
+            parts.append(
+                f"skipped {len(paths)} {reason.value.replace('_', ' ')} file(s): {shown}"
+                + (hint if reason is SkipReason.TOO_LARGE else "")
+            )
         parts += outcome.problems + notes
         return "; ".join(parts)
 
