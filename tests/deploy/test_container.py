@@ -113,3 +113,24 @@ def test_an_image_that_does_not_exist_is_a_clear_failure(
         deploy(settings, env, Source(None, "main", "never-built"), store, build=False)
     assert "does not exist" in err.value.message
     assert "build the image first" in (err.value.hint or "")
+
+
+def test_moving_a_running_environment_to_a_port_in_use_is_refused_and_keeps_it_serving(
+    example_image: ExampleImage, tmp_path: Path, env_name: str
+) -> None:
+    tag(example_image.engine, example_image.ref, "mv-1")
+    tag(example_image.engine, example_image.ref, "mv-2")
+    settings = settings_for(tmp_path)
+    env = resolve(env_name, settings.environments, None)
+    with Store.open(tmp_path) as store:
+        good = deploy(settings, env, Source(None, "main", "mv-1"), store, build=False)
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            moved = Environment(env_name, "review", port=busy.getsockname()[1])
+            with pytest.raises(LockgateError) as err:
+                deploy(settings, moved, Source(None, "main", "mv-2"), store, build=False)
+        assert "already in use" in err.value.message
+        assert probe(good.url + HEALTH).status == 200
+        assert _statuses(store, env_name)[0] == ("mv-2", DeploymentStatus.FAILED)
+    assert [n.rsplit("-", 1)[-1] for n in _names(example_image, env_name)] == ["blue"]

@@ -212,7 +212,10 @@ class ContainerTarget:
         eng = self.engine(ctx)
         state = load_state(ctx.state_dir) or EnvState(ctx.environment.port or 0)
         port = ctx.environment.port or state.port or free_port()
-        if nginx.pid() is None and port_in_use(port):
+        # the port nginx listens on now; a reload onto a port someone else holds fails inside
+        # nginx only (the signal is delivered, the old config stays), so check before switching
+        listening = state.port if nginx.pid() is not None else None
+        if port != listening and port_in_use(port):
             raise DeployFailed(
                 f"port {port} of environment '{ctx.environment.name}' is already in use by "
                 "another program",
@@ -230,9 +233,10 @@ class ContainerTarget:
             nginx.apply()
         except BaseException:
             eng.remove(slot.name)
+            back = listening or port  # what nginx still listens on
             if old is not None:
-                nginx.write(port, old.port)  # keep the file in step with what serves
-            save_state(ctx.state_dir, EnvState(port, old))
+                nginx.write(back, old.port)  # keep the file in step with what serves
+            save_state(ctx.state_dir, EnvState(back, old))
             raise
         save_state(ctx.state_dir, EnvState(port, slot))
         if old is not None and old.name != slot.name:
