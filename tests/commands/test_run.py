@@ -228,3 +228,13 @@ def test_usage_error_exits_2() -> None:
 @pytest.mark.parametrize("args", [["--version"], ["run", "--help"]])
 def test_help_and_version(args: list[str]) -> None:
     assert lockgate(*args).returncode == 0
+
+
+def test_terminal_summary_shows_hostile_file_names_inert(tmp_path: Path) -> None:
+    name = "evil\x1b]0;pwned\x07\u202egnp.py"
+    project = write_project(tmp_path / "p", {**CLEAN, name: "import os\n"})
+    done = lockgate("run", str(project), "--only", "lint")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
+    assert "evil]0;pwned\\u202egnp.py:1 F401" in done.stdout
+

@@ -11,6 +11,7 @@ from typing import Any
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
 from lockgate.errors import LockgateError
 from lockgate.model import result_to_dict
+from lockgate.reports.text import one_line
 
 
 def add_parser(sub: Any) -> None:
@@ -111,7 +112,8 @@ def print_summary(outcome: RunOutcome, stream: Any) -> None:
     for result in run.results:
         for finding in result.open_findings[:5]:
             print(
-                f"  {finding.stage}: {finding.where} {finding.rule_id}: {finding.message}",
+                f"  {finding.stage}: {one_line(finding.where, 200)} {one_line(finding.rule_id, 100)}: "
+                f"{one_line(finding.message, 300)}",
                 file=stream,
             )
         if len(result.open_findings) > 5:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from lockgate.model import StageResult, Status
+from lockgate.reports.text import one_line
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -45,7 +46,7 @@ _LABEL = {
 def describe(result: StageResult) -> str:
     """One line about a finished stage: state, elapsed, cached, and why."""
     label = _LABEL[result.status] + (" (cached)" if result.cached else "")
-    why = f" — {result.summary}" if result.summary else ""
+    why = f" — {one_line(result.summary, 300)}" if result.summary else ""
     return f"{result.stage:<14} {label:<17} {result.duration:6.2f}s{why}"
 
 
@@ -96,7 +97,11 @@ class LiveProgress:
         table = Table(box=None, show_header=False, pad_edge=False)
         for stage, (state, since, result) in self.rows.items():
             if result is not None:
-                table.add_row(_styled(result), f"{result.duration:.2f}s", _escape(result.summary))
+                table.add_row(
+                    _styled(result),
+                    f"{result.duration:.2f}s",
+                    _escape(one_line(result.summary, 300)),
+                )
             elif state == "running":
                 table.add_row(
                     f"{stage:<14} [cyan]running[/]", f"{time.monotonic() - since:.1f}s", ""

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 from lockgate import __version__
 from lockgate.model import Finding, FindingState, Run, Severity, StageResult, Status
 from lockgate.reports.interface import FormatName
-from lockgate.reports.text import clean, iso, one_line, sorted_findings
+from lockgate.reports.text import clean, iso, legal, one_line, sorted_findings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "lockgateFingerprint/v1"
@@ -294,7 +294,7 @@ def _locations(finding: Finding) -> list[dict[str, Any]]:
 
 
 def _artifact(path: str) -> dict[str, Any]:
-    path = clean(path).replace("\\", "/")
+    path = legal(path).replace("\\", "/")
     while path.startswith("./"):
         path = path[2:]
     if path.startswith("/") or re.match(r"^[A-Za-z]:/", path):
@@ -303,7 +303,7 @@ def _artifact(path: str) -> dict[str, Any]:
 
 
 def _quote_url(url: str) -> str:
-    return quote(clean(url), safe=":/?#[]@!$&'()*+,;=%~")
+    return quote(legal(url), safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _region(

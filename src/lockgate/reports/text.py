@@ -9,6 +9,9 @@ from lockgate.model import Finding, FindingState, Run, Status
 
 # Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Legal but deceptive: DEL and C1 controls (a terminal takes U+009B as an escape sequence) and the
+# bidi controls that make text read differently from what it is ("Trojan Source", CVE-2021-42574).
+_DECEPTIVE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _STATE_ORDER = {
     FindingState.OPEN: 0,
@@ -19,8 +22,18 @@ _STATE_ORDER = {
 
 
 def clean(text: str) -> str:
-    """Drop characters no XML/HTML document may carry (NUL, ESC, lone surrogates, ...)."""
+    """Safe to show anywhere: drop characters no XML/HTML document may carry (NUL, ESC, lone
+    surrogates, ...) and show C1 and bidi controls as visible escapes (U+202E -> `\\u202e`)."""
+    return _DECEPTIVE.sub(_visible, legal(text))
+
+
+def legal(text: str) -> str:
+    """Only drop what XML forbids (for text that is escaped further, such as URIs)."""
     return _XML_ILLEGAL.sub("", text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def one_line(text: str, limit: int = 200) -> str:
