@@ -135,3 +135,19 @@ def test_pre_commit_framework_manifest() -> None:
     assert hook["id"] == "lockgate-secrets"
     assert hook["entry"] == "lockgate hooks run pre-commit"
     assert hook["language"] == "python" and hook["pass_filenames"] is False
+
+
+def test_files_the_config_excludes_do_not_block_a_commit(repo: Path) -> None:
+    main(["hooks", "install", str(repo)])
+    (repo / "lockgate.toml").write_text(
+        '[project]\nname = "r"\n\n[stages.secrets]\nexclude = ["fixtures/**"]\n'
+    )
+    token = make_canaries(22)["github"]
+    (repo / "fixtures").mkdir()
+    (repo / "fixtures" / "fake.env").write_text(f"TOKEN={token}\n")
+    (repo / "real.env").write_text(f"TOKEN={token}\n")
+    git(repo, "add", "lockgate.toml", "fixtures/fake.env")
+    assert git(repo, "commit", "-m", "fixture", check=False).returncode == 0
+    git(repo, "add", "real.env")
+    blocked = git(repo, "commit", "-m", "real", check=False)
+    assert blocked.returncode != 0 and "real.env:1" in blocked.stderr

@@ -338,3 +338,20 @@ def test_ci_pushed_range_is_read_from_github_and_gitlab(tmp_path: Path) -> None:
     assert pushed_range({**github, "GITHUB_EVENT_NAME": "pull_request"}) == ""
     event.write_text("not json")
     assert pushed_range(github) == ""
+
+
+def test_excluded_files_are_not_reported_from_the_history_either(tmp_path: Path) -> None:
+    token = make_canaries(31)["github"]
+    root = project(tmp_path, {"fixtures/fake.env": f"TOKEN={token}\n", "app.py": "x = 1\n"})
+    excluded = run_stage(
+        SecretsStage,
+        root,
+        tmp_path / "1",
+        history=True,
+        exclude=["fixtures/**"],
+        engines=["lockgate", "gitleaks"],
+    )
+    assert excluded.status is Status.PASSED, excluded.summary
+    assert not excluded.findings
+    included = run_stage(SecretsStage, root, tmp_path / "2", history=True, **OWN)
+    assert [f.location.path for f in included.findings] == ["fixtures/fake.env"]

@@ -152,6 +152,7 @@ def _settings(root: Path) -> tuple[Settings, list[str]]:
         max_file_size=int(options.get("max_file_size", 2_000_000)),
         timeout=_TIMEOUT,
         gitleaks_bin=binary,
+        exclude=tuple(options.get("exclude", ())),
     )
     return settings, notes
 

@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lockgate import fsutil
 from lockgate.model import Finding
 from lockgate.secrets import allow, merge
 from lockgate.secrets.candidate import Candidate
@@ -40,6 +41,10 @@ class Settings:
     gitleaks_bin: str | None = None
     detect_secrets_bin: str | None = None
     detect_secrets_disable: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # globs of files never reported, in the tree, history or index
+
+    def excluded(self, path: str) -> bool:
+        return bool(self.exclude) and bool(fsutil.matching([path], self.exclude))
 
 
 @dataclass
@@ -87,6 +92,7 @@ def scan(
                 out.problems.append(str(exc))
                 continue
             out.engines_ok += 1
+            found = [c for c in found if not settings.excluded(c.path)]
             (history if name == "gitleaks git" else tree).extend(found)
     _finish(stage, root, settings, tree, history, out)
     return out
@@ -147,7 +153,7 @@ def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
         out.engines_ok += 1
         if job is not None:
             try:
-                cands += job.result()
+                cands += [c for c in job.result() if not settings.excluded(c.path)]
                 out.engines_ok += 1
             except EngineFailed as exc:
                 out.problems.append(str(exc))
@@ -220,7 +226,7 @@ def _own_history(
 
 
 def _chunk(chunk: Chunk, settings: Settings, commit: str | None, out: Outcome) -> list[Candidate]:
-    if LOCKGATE not in settings.engines:
+    if LOCKGATE not in settings.engines or settings.excluded(chunk.path):
         return []
     if len(chunk.text) > settings.max_file_size:
         where = f"{chunk.path} (commit {chunk.commit[:12]})" if chunk.commit else chunk.path

@@ -148,6 +148,7 @@ class SecretsStage:
             else None,
             detect_secrets_bin=proc.which("detect-secrets") if DETECT_SECRETS in engines else None,
             detect_secrets_disable=tuple(ctx.options["detect_secrets_disable"]),
+            exclude=tuple(ctx.options["exclude"]),
         )
 
     def _versions(self, ctx: StageContext) -> dict[str, str]:
