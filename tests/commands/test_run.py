@@ -238,3 +238,19 @@ def test_terminal_summary_shows_hostile_file_names_inert(tmp_path: Path) -> None
     assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
     assert "evil]0;pwned\\u202egnp.py:1 F401" in done.stdout
 
+
+def test_reading_commands_on_a_mistyped_path_create_nothing(tmp_path: Path) -> None:
+    typo = tmp_path / "typo"
+    for args in (["history", str(typo)], ["report", "x", "--path", str(typo)]):
+        assert_clean_error(lockgate(*args), "does not exist or is not a folder")
+    assert_clean_error(lockgate("baseline", "update", str(typo)), "does not exist")
+    assert not typo.exists()
+
+
+def test_reading_commands_on_a_project_never_run_leave_it_untouched(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    done = lockgate("history", str(project))
+    assert done.returncode == 0 and "no runs recorded yet" in done.stdout, done.stderr
+    assert_clean_error(lockgate("report", "x", "--path", str(project)), "no run with id 'x'")
+    assert_clean_error(lockgate("baseline", "update", str(project)), "no run recorded yet")
+    assert not (project / ".lockgate").exists()  # no stray store for `git add -A` to pick up

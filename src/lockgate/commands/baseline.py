@@ -26,12 +26,11 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     root = Path(args.path).resolve()
-    store = Store.open(root)
-    try:
-        run_id = args.run or _latest(store)
-        run = store.get_run(run_id)
-    finally:
-        store.close()
+    store = Store.open_existing(root)
+    if store is None:
+        raise _nothing_recorded()
+    with store:
+        run = store.get_run(args.run or _latest(store))
     path = write_file(root, run)
     count = sum(len(r.findings) for r in run.results)
     print(f"baseline: {count} finding(s) of run {run.id} accepted as known in {path}")
@@ -42,8 +41,12 @@ def execute(args: argparse.Namespace) -> int:
 def _latest(store: Store) -> str:
     runs = store.list_runs(limit=1)
     if not runs:
-        raise LockgateError(
-            "no run recorded yet, so there is nothing to accept",
-            hint="run `lockgate run` first, then `lockgate baseline update`",
-        )
+        raise _nothing_recorded()
     return runs[0].id
+
+
+def _nothing_recorded() -> LockgateError:
+    return LockgateError(
+        "no run recorded yet, so there is nothing to accept",
+        hint="run `lockgate run` first, then `lockgate baseline update`",
+    )

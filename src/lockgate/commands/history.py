@@ -17,11 +17,12 @@ def add_parser(sub: Any) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    store = Store.open(Path(args.path).resolve())
-    try:
-        runs = store.list_runs(limit=args.limit)
-    finally:
-        store.close()
+    store = Store.open_existing(Path(args.path).resolve())
+    if store is None:
+        runs = []
+    else:
+        with store:
+            runs = store.list_runs(limit=args.limit)
     if not runs:
         print("no runs recorded yet; start one with `lockgate run`")
         return 0

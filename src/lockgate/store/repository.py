@@ -62,6 +62,7 @@ class Store:
     @classmethod
     def open(cls, project_root: Path, url: str | None = None) -> Store:
         """url: explicit > $LOCKGATE_DATABASE_URL > `<project_root>/.lockgate/lockgate.db`."""
+        _check_project_root(project_root)
         target = database.resolve(project_root, url)
         engine = database.create_engine(target)
         try:
@@ -74,6 +75,16 @@ class Store:
             engine.dispose()
             raise
         return cls(engine, target)
+
+    @classmethod
+    def open_existing(cls, project_root: Path, url: str | None = None) -> Store | None:
+        """Like `open`, for commands that only read: None, and nothing created, when the SQLite
+        store of a project that has never run does not exist yet."""
+        _check_project_root(project_root)
+        target = database.resolve(project_root, url)
+        if target.sqlite_path is not None and not target.sqlite_path.exists():
+            return None
+        return cls.open(project_root, url)
 
     @property
     def where(self) -> str:
@@ -146,7 +157,7 @@ class Store:
                 .values(status=status.value, finished=finished)
             )
             if done.rowcount == 0:
-                raise _unknown_run(run_id)
+                raise unknown_run(run_id)
 
     def mark_orphans_interrupted(self) -> list[str]:
         """Mark RUNNING runs whose process (on this host) is gone as INTERRUPTED; returns their ids."""
@@ -165,7 +176,7 @@ class Store:
         with self._read() as conn:
             row = conn.execute(sa.select(runs).where(runs.c.id == run_id)).first()
             if row is None:
-                raise _unknown_run(run_id)
+                raise unknown_run(run_id)
             return _run_from_row(row, _load_results(conn, run_id))
 
     def last_green_run(self, project: str, branch: str) -> Run | None:
@@ -552,10 +563,19 @@ def _next_position(conn: sa.Connection, run_id: str) -> int:
 
 def _require(conn: sa.Connection, table: sa.Table, key: Any) -> None:
     if conn.execute(sa.select(table.c.id).where(table.c.id == key)).first() is None:
-        raise _unknown_run(str(key)) if table is runs else _unknown_deployment(int(key))
+        raise unknown_run(str(key)) if table is runs else _unknown_deployment(int(key))
 
 
-def _unknown_run(run_id: str) -> LockgateError:
+def _check_project_root(root: Path) -> None:
+    # A mistyped path must not turn into a new folder holding an empty store.
+    if not root.is_dir():
+        raise LockgateError(
+            f"project folder '{root}' does not exist or is not a folder",
+            hint="pass the project's root folder (the one holding lockgate.toml)",
+        )
+
+
+def unknown_run(run_id: str) -> LockgateError:
     return LockgateError(
         f"no run with id {run_id!r} in the store",
         hint="list the recorded runs with `lockgate history`",
