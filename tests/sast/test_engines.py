@@ -1,3 +1,12 @@
+"""The SAST engine adapters on their own: checkov's input staging and its findings' identity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lockgate.tools import proc
 
 
 def test_checkov_sees_from_lines_with_their_build_arg_defaults() -> None:
@@ -12,3 +21,32 @@ def test_checkov_sees_from_lines_with_their_build_arg_defaults() -> None:
         "FROM registry.local/py:3.11",
         "FROM ${UNSET}",
     ]
+
+
+@pytest.mark.skipif(
+    proc.which("checkov") is None, reason="checkov is installed by scripts/bootstrap"
+)
+def test_checkov_whole_block_findings_keep_their_fingerprint_when_the_block_is_edited(
+    tmp_path: Path,
+) -> None:
+    from lockgate.sast import checkov
+
+    project = tmp_path / "p"
+    project.mkdir()
+    bucket = 'resource "aws_s3_bucket" "b" {{\n  bucket = "b"\n{extra}  acl = "public-read"\n}}\n'
+    (project / "main.tf").write_text(bucket.format(extra=""))
+    (project / "Containerfile").write_text("FROM debian:12\nRUN true\n")
+
+    def prints(out: str) -> dict[tuple[str, str], str]:
+        (tmp_path / out).mkdir()
+        found = checkov.run(project, ["main.tf", "Containerfile"], tmp_path / out, 300, []).findings
+        return {(f.rule_id, f.location.path): f.fingerprint for f in found}
+
+    before = prints("a")
+    (project / "main.tf").write_text("# storage\n" + bucket.format(extra='  tags = { a = "b" }\n'))
+    (project / "Containerfile").write_text("# base\nFROM debian:12\nRUN true\nRUN echo more\n")
+    after = prints("b")
+    assert ("CKV_DOCKER_2", "Containerfile") in before  # no HEALTHCHECK: a whole-file check
+    assert ("CKV_AWS_20", "main.tf") in before  # public-read ACL: a whole-resource check
+    assert before == after
+    assert not (tmp_path / "b" / "checkov-input").exists()

@@ -164,10 +164,13 @@ def _spec(hit: dict[str, Any], rel: str) -> FindingSpec:
     resource = str(hit.get("resource", ""))
     if "/" in resource:  # a staged copy's path: name the project's file instead
         resource = rel + resource.rsplit("/", 1)[1].removeprefix("Dockerfile")
+    # A check on a whole resource block or Containerfile ("no HEALTHCHECK") spans every line of it:
+    # identify it by the resource, so an unrelated edit in the block does not make it "new".
+    whole = rel.endswith(".tf") or resource.endswith(".")
     return FindingSpec(
         tool=TOOL,
         rule_id=check_id,
-        message=f"{hit.get('check_name', check_id)} ({resource})"
+        message=f"{hit.get('check_name', check_id)} ({resource.rstrip('.')})"
         if resource
         else str(hit.get("check_name", check_id)),
         severity=_severity(check_id, hit.get("severity")),
@@ -179,6 +182,7 @@ def _spec(hit: dict[str, Any], rel: str) -> FindingSpec:
         help_text=f"{hit.get('check_name', check_id)}. Fix the resource, or skip the check in "
         f"lockgate.toml ([sast] checkov_skip_checks) with a reason.",
         help_uri=hit.get("guideline") or POLICY_INDEX,
+        identity=resource if whole and resource else None,
     )
 
 

@@ -54,6 +54,9 @@ class FindingSpec:
     help_text: str | None = None
     help_uri: str | None = None
     extra_tags: tuple[str, ...] = field(default_factory=tuple)
+    # What identifies the hit across edits, when its source lines do not (a check on a whole
+    # Terraform resource or Containerfile); None: the flagged source lines.
+    identity: str | None = None
 
 
 def make_finding(project: Path, spec: FindingSpec) -> Finding:
@@ -70,7 +73,7 @@ def make_finding(project: Path, spec: FindingSpec) -> Finding:
         rule_id=spec.rule_id,
         message=redact_text(spec.message),
         severity=spec.severity,
-        fingerprint=fingerprint(spec.rule_id, spec.path, snippet or spec.message),
+        fingerprint=fingerprint(spec.rule_id, spec.path, spec.identity or snippet or spec.message),
         location=Location(spec.path, spec.line, spec.col, spec.end_line, spec.end_col),
         help_uri=spec.help_uri,
         help_text=help_text,
