@@ -162,3 +162,41 @@ def test_a_configured_file_that_is_missing_is_an_error(tmp_path: Path) -> None:
             port=8000,
             health_path="/",
         )
+
+
+def _generate(project: Path, out: Path) -> Path:
+    src = find_or_generate(project, out, file="", base_image="", port=8000, health_path="/h")
+    return src.path
+
+
+@pytest.mark.parametrize("marker", ["pyproject.toml", "setup.py"])
+def test_a_packaged_python_project_without_requirements_installs_itself(
+    marker: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "svc"
+    project.mkdir()
+    (project / marker).write_text("")
+    text = _generate(project, tmp_path / "out").read_text()
+    assert "pip install ." in text
+    assert "COPY  " not in text and "COPY ./" not in text  # no COPY of nothing
+    assert lint_builtin(text) == []
+    assert text.index("COPY --chown=app:app . /app") < text.index("pip install .")
+
+
+def test_a_generated_containerfile_gets_an_ignore_file_keeping_secrets_and_state_out(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "svc"
+    shutil.copytree(FIXTURES / "deploy" / "python-stack", project)
+    src = find_or_generate(
+        project, tmp_path / "out", file="", base_image="", port=8000, health_path="/h"
+    )
+    assert src.ignore_file is not None
+    ignored = src.ignore_file.read_text().split()
+    for entry in (".lockgate", ".git", ".env", ".venv", "node_modules"):
+        assert entry in ignored
+    (project / ".dockerignore").write_text("secret-stuff\n")
+    own = find_or_generate(
+        project, tmp_path / "out2", file="", base_image="", port=8000, health_path="/h"
+    )
+    assert own.ignore_file is None  # the project's own ignore file applies

@@ -113,3 +113,37 @@ def test_unavailable_without_an_engine(tmp_path: Path, monkeypatch: pytest.Monke
     ctx = make_context(BuildStage, tmp_path, tmp_path / "artifacts")
     why = BuildStage().available(ctx)
     assert why is not None and "no container engine answers" in why and "install Podman" in why
+
+
+@pytest.mark.slow
+@pytest.mark.container
+def test_a_generated_containerfile_leaves_state_git_and_secrets_out_of_the_image(
+    tmp_path: Path,
+) -> None:
+    from lockgate.deploy.image import BuildRequest, build_image
+
+    eng = engine_or_skip()
+    project = copy_project(FIXTURES / "deploy/python-stack", tmp_path / "python-stack")
+    (project / ".env").write_text("API_TOKEN=not-a-real-one\n")
+    (project / ".lockgate").mkdir()
+    (project / ".lockgate" / "lockgate.db").write_text("store")
+    built = build_image(
+        BuildRequest(
+            project=project,
+            service="lockgate-test-ignore",
+            out_dir=project / ".lockgate" / "build",
+            container={"base_image": "localhost/lockgate-python:bookworm", "pull": "never"},
+            health_path=HEALTH,
+            commit=None,
+            version="",
+        ),
+        eng,
+    )
+    try:
+        listing = eng.run("run", "--rm", "--entrypoint", "ls", built.ref, "-a", "/app")
+        assert listing.returncode == 0, listing.describe()
+        files = listing.stdout.split()
+        assert "app.py" in files
+        assert ".env" not in files and ".lockgate" not in files
+    finally:
+        eng.run("rmi", "-f", *built.tags)

@@ -22,11 +22,37 @@ DEFAULT_BASE = {
 }
 
 
+IGNORE_NAMES = (".containerignore", ".dockerignore")
+
+# What a generated Containerfile's `COPY . /app` leaves out when the project has no ignore file of
+# its own: lockgate's store and reports, VCS data, local environments, caches and secrets files.
+DEFAULT_IGNORE = """\
+.lockgate
+.git
+.env
+.env.*
+*.pem
+*.key
+.venv
+venv
+.venv-tools
+node_modules
+**/__pycache__
+*.pyc
+.pytest_cache
+.mypy_cache
+.ruff_cache
+bin
+obj
+"""
+
+
 @dataclass(frozen=True)
 class Source:
     path: Path  # the file to build with
     generated: bool
     stack: str | None = None
+    ignore_file: Path | None = None  # lockgate's ignore file, when the project has none
 
 
 def detect_stack(project: Path) -> str | None:
@@ -67,7 +93,12 @@ def find_or_generate(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "Containerfile.generated"
     path.write_text(text)
-    return Source(path, generated=True, stack=stack)
+    ignore = None
+    if not any((project / n).is_file() for n in IGNORE_NAMES):
+        # podman takes it through --ignorefile, Docker (BuildKit) beside the Dockerfile
+        ignore = out_dir / "Containerfile.generated.dockerignore"
+        ignore.write_text(DEFAULT_IGNORE)
+    return Source(path, generated=True, stack=stack, ignore_file=ignore)
 
 
 def render_template(project: Path, stack: str, base_image: str, port: int, health_path: str) -> str:
@@ -83,14 +114,22 @@ def render_template(project: Path, stack: str, base_image: str, port: int, healt
 
 def _stack_values(project: Path, stack: str, port: int) -> dict[str, str]:
     if stack == "python":
-        deps = [n for n in ("requirements.txt", "pyproject.toml") if (project / n).is_file()]
+        packaged = any((project / n).is_file() for n in ("pyproject.toml", "setup.py"))
         if (project / "requirements.txt").is_file():
-            install = "/opt/venv/bin/pip install -r requirements.txt"
+            deps = (
+                "# Dependencies first, so code changes reuse this layer.\n"
+                "COPY requirements.txt ./\n"
+                "RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install -r requirements.txt"
+            )
         else:
-            install = "true  # dependencies install with the code below"
+            deps = "RUN python3 -m venv /opt/venv"
+        # a packaged project installs itself (and, without requirements.txt, its dependencies)
+        project_step = (
+            "RUN /opt/venv/bin/pip install . && rm -rf build *.egg-info" if packaged else ""
+        )
         module = "app" if (project / "app.py").is_file() or (project / "app").is_dir() else "main"
         cmd = ["/opt/venv/bin/python", "-m", module]
-        return {"dependency_files": " ".join(deps), "install": install, "command": json.dumps(cmd)}
+        return {"dependencies": deps, "project_step": project_step, "command": json.dumps(cmd)}
     if stack == "node":
         return {"command": json.dumps(["npm", "start"])}
     dll = next(project.glob("*.csproj")).stem + ".dll"

@@ -93,6 +93,11 @@ def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltIma
         *argv_extra,
         "-f",
         str(src.path),
+        *(
+            ["--ignorefile", str(src.ignore_file)]
+            if src.ignore_file and eng.name == "podman"
+            else []
+        ),
         *[a for t in tags for a in ("-t", t)],
         *[a for k, v in labels.items() for a in ("--label", f"{k}={v}")],
         *[a for k, v in args.items() for a in ("--build-arg", f"{k}={v}")],
