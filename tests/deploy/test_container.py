@@ -81,6 +81,8 @@ def test_a_container_that_exits_at_once_leaves_the_old_release_serving(
             deploy(settings, env, Source(None, "main", "ex-bad"), store, build=False)
         assert "exited with code 3" in err.value.message
         assert "config file missing" in err.value.message  # the container's own output
+        assert "command stops by itself" in (err.value.hint or "")
+        assert "health_path" not in (err.value.hint or "")  # not a health-check problem
         assert probe(good.url + HEALTH).status == 200
         assert _statuses(store, env_name)[0] == ("ex-bad", DeploymentStatus.FAILED)
     assert [n.rsplit("-", 1)[-1] for n in _names(example_image, env_name)] == ["blue"]

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lockgate.deploy.container import EnvState, Nginx, Slot, load_state, save_state, serving_slot
+from lockgate.deploy.container import (
+    EnvState,
+    Nginx,
+    Slot,
+    exit_output,
+    load_state,
+    save_state,
+    serving_slot,
+)
+from lockgate.deploy.engine import Engine
 
 BLUE = Slot("blue", "lockgate-x-staging-blue", 41001, "img:1", "1", "2026-11-26T10:00:00+00:00")
 GREEN = Slot("green", "lockgate-x-staging-green", 41002, "img:2", "2", "2026-11-26T11:00:00+00:00")
@@ -31,3 +41,30 @@ def test_a_crash_after_the_switch_makes_the_pending_slot_the_serving_one() -> No
     assert serving_slot(state, 41002) is GREEN  # nginx had switched before the crash
     assert serving_slot(state, 41001) is BLUE  # it had not
     assert serving_slot(EnvState(40000, BLUE), None) is BLUE
+
+
+@dataclass(frozen=True)
+class LateLogsEngine(Engine):
+    """An engine whose log of an exited container fills only on the third ask (as podman's can)."""
+
+    asked: list[int] = field(default_factory=list)
+
+    def logs_tail(self, name: str, lines: int = 20) -> str:
+        self.asked.append(1)
+        return "config file missing" if len(self.asked) >= 3 else ""
+
+
+def test_the_output_of_a_container_that_just_exited_is_waited_for() -> None:
+    eng = LateLogsEngine("podman", "/nonexistent/podman")
+    assert exit_output(eng, "c", pause=0.01) == "config file missing"
+    assert len(eng.asked) == 3
+
+
+@dataclass(frozen=True)
+class NoLogsEngine(Engine):
+    def logs_tail(self, name: str, lines: int = 20) -> str:
+        return ""
+
+
+def test_a_container_without_output_says_so() -> None:
+    assert exit_output(NoLogsEngine("podman", "/x"), "c", tries=3, pause=0.0) == "(no output)"

@@ -180,6 +180,18 @@ http {{
             time.sleep(0.1)
 
 
+def exit_output(eng: engines.Engine, name: str, tries: int = 10, pause: float = 0.2) -> str:
+    """The last output of a container that just exited; the engine may report the exit a moment
+    before its log file holds the output, so an empty answer is asked again for up to 2 s."""
+    logs = eng.logs_tail(name)
+    for _ in range(tries - 1):
+        if logs:
+            break
+        time.sleep(pause)
+        logs = eng.logs_tail(name)
+    return logs or "(no output)"
+
+
 class ContainerTarget:
     name: ClassVar[str] = "container"
 
@@ -290,11 +302,14 @@ class ContainerTarget:
         )
 
     def _wait(self, ctx: DeployContext, eng: engines.Engine, slot: Slot) -> None:
+        exited: list[bool] = []
+
         def gone() -> str | None:
             st = eng.container_state(slot.name)
             if st is None or st.get("Running"):
                 return None
-            logs = eng.logs_tail(slot.name)
+            exited.append(True)
+            logs = exit_output(eng, slot.name)
             return (
                 f"container {slot.name} exited with code {st.get('ExitCode')} before it "
                 f"became healthy; its last output:\n{logs}"
@@ -303,9 +318,14 @@ class ContainerTarget:
         url = f"http://127.0.0.1:{slot.port}{ctx.health.path}"
         result = wait_healthy(url, ctx.health, gone=gone)
         if not result.healthy:
-            logs = ""
-            if "exited" not in result.reason:
-                logs = "\nits last output:\n" + eng.logs_tail(slot.name)
+            if exited:
+                raise DeployFailed(
+                    f"the new release never became healthy: {result.reason}",
+                    f"the image's command stops by itself: fix the error in its output above "
+                    f"(try `{eng.name} run --rm {slot.image}`); the environment still serves "
+                    "the previous release",
+                )
+            logs = "\nits last output:\n" + eng.logs_tail(slot.name)
             raise DeployFailed(
                 f"the new release never became healthy: {result.reason}{logs}",
                 "check deploy.health_path / health_status / health_timeout and the logs above; "
