@@ -159,13 +159,19 @@ def test_production_takes_only_a_staged_gated_version_from_the_default_branch(
 ) -> None:
     target = FakeTarget()
     sha = "ab" * 20
-    with pytest.raises(LockgateError, match="no succeeded deployment to 'staging'"):
+    with pytest.raises(LockgateError, match="no succeeded deployment to 'staging'") as err:
         _deploy(tmp_path, store, target, "1.0", env="production", commit=sha)
+    assert (
+        err.value.hint
+        == "deploy it to 'staging' and verify it there first: lockgate deploy staging"
+    )
     _deploy(tmp_path, store, target, "1.0", env="staging", commit=sha)
-    with pytest.raises(LockgateError, match="has no passed `lockgate run`"):
+    with pytest.raises(LockgateError, match="has no passed `lockgate run`") as err:
         _deploy(tmp_path, store, target, "1.0", env="production", commit=sha)
-    with pytest.raises(LockgateError, match="takes versions from main only"):
+    assert "run `lockgate run` on this commit" in (err.value.hint or "")
+    with pytest.raises(LockgateError, match="takes versions from main only") as err:
         _deploy(tmp_path, store, target, "1.0", env="production", commit=sha, branch="feature")
+    assert "check out main" in (err.value.hint or "")
     _passed_run(store, sha)
     with pytest.raises(LockgateError, match="check out that commit"):
         _deploy(tmp_path, store, target, "1.0", env="production", commit="cd" * 20)

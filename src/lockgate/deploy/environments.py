@@ -93,7 +93,15 @@ class Candidate:
 
 
 def admission(env: Environment, cand: Candidate, history: History, base_branch: str) -> str | None:
-    """None when `cand` may deploy to `env`, else the reason it may not.
+    """None when `cand` may deploy to `env`, else the reason it may not (see `refusal`)."""
+    found = refusal(env, cand, history, base_branch)
+    return None if found is None else found[0]
+
+
+def refusal(
+    env: Environment, cand: Candidate, history: History, base_branch: str
+) -> tuple[str, str] | None:
+    """None when `cand` may deploy to `env`, else (the reason it may not, the fix).
 
     Production (built in): only from the default branch, only a version that succeeded in every
     required environment (staging by default) and whose commit has a passed run.
@@ -104,21 +112,31 @@ def admission(env: Environment, cand: Candidate, history: History, base_branch: 
     if branches and cand.branch not in branches:
         return (
             f"'{env.name}' takes versions from {', '.join(branches)} only; "
-            f"{cand.version} comes from {cand.branch or 'no branch'}"
+            f"{cand.version} comes from {cand.branch or 'no branch'}",
+            f"merge the change into {branches[0]}, check out {branches[0]} and deploy from there",
         )
     requires = env.requires or (("staging",) if production else ())
     for req in requires:
         deps = history.deployments(service=cand.service, environment=req, limit=500)
         if not any(d.version == cand.version and d.status in _PASSED for d in deps):
-            return f"version {cand.version} has no succeeded deployment to '{req}' yet"
+            return (
+                f"version {cand.version} has no succeeded deployment to '{req}' yet",
+                f"deploy it to '{req}' and verify it there first: lockgate deploy {req}",
+            )
     if env.require_passed_run or production:
         if not cand.commit:
-            return f"version {cand.version} has no commit to check gates for"
+            return (
+                f"version {cand.version} has no commit to check gates for",
+                "deploy from a git checkout with the change committed",
+            )
         runs = history.list_runs(project=cand.service, limit=500)
         mine = [r for r in runs if r.commit == cand.commit]
         if not any(r.status is RunStatus.PASSED for r in mine):
             seen = f" (its runs: {', '.join(r.status.value for r in mine)})" if mine else ""
-            return f"commit {cand.commit[:12]} has no passed `lockgate run`{seen}"
+            return (
+                f"commit {cand.commit[:12]} has no passed `lockgate run`{seen}",
+                "run `lockgate run` on this commit, fix what fails, then deploy again",
+            )
     return None
 
 

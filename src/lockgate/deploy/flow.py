@@ -148,17 +148,17 @@ def deploy(
     version = source.version or source_tag(settings.project, source.commit)
     commit = source.commit
     if env.kind == envs.PRODUCTION or env.requires or env.branches or env.require_passed_run:
-        reason = _promotion_mismatch(records, settings, env, version, commit)
-        reason = reason or envs.admission(
+        mismatch = _promotion_mismatch(records, settings, env, version, commit)
+        refused = (mismatch, "check out that commit and deploy again") if mismatch else None
+        refused = refused or envs.refusal(
             env,
             envs.Candidate(settings.service, version, commit, source.branch),
             records,
             settings.base_branch,
         )
-        if reason is not None:
+        if refused is not None:
             raise LockgateError(
-                f"refusing to deploy to '{env.name}': {reason}",
-                hint="deploy and verify it in the required environments first",
+                f"refusing to deploy to '{env.name}': {refused[0]}", hint=refused[1]
             )
     with EnvLock(ctx.state_dir, env.name) as lock:
         if lock.note:
