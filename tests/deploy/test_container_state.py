@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from lockgate.deploy.container import (
     EnvState,
     Nginx,
@@ -15,6 +17,7 @@ from lockgate.deploy.container import (
     serving_slot,
 )
 from lockgate.deploy.engine import Engine
+from lockgate.errors import LockgateError
 
 BLUE = Slot("blue", "lockgate-x-staging-blue", 41001, "img:1", "1", "2026-11-26T10:00:00+00:00")
 GREEN = Slot("green", "lockgate-x-staging-green", 41002, "img:2", "2", "2026-11-26T11:00:00+00:00")
@@ -68,3 +71,19 @@ class NoLogsEngine(Engine):
 
 def test_a_container_without_output_says_so() -> None:
     assert exit_output(NoLogsEngine("podman", "/x"), "c", tries=3, pause=0.0) == "(no output)"
+
+
+def test_a_wrong_nginx_override_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOCKGATE_NGINX_BIN", str(tmp_path / "no-nginx"))
+    with pytest.raises(LockgateError, match=r"LOCKGATE_NGINX_BIN is .*no-nginx") as err:
+        Nginx(tmp_path).exe()
+    assert "unset it" in (err.value.hint or "")
+
+
+def test_missing_nginx_names_both_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOCKGATE_NGINX_BIN", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(LockgateError, match="nginx is not installed") as err:
+        Nginx(tmp_path).exe()
+    assert "apt-get install nginx" in (err.value.hint or "")
+    assert "LOCKGATE_NGINX_BIN" in (err.value.hint or "")

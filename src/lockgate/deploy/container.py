@@ -18,7 +18,10 @@ from lockgate.deploy.interface import DeployContext, DeployFailed, Live, Release
 from lockgate.errors import LockgateError
 from lockgate.tools import proc
 
-NGINX_HINT = "install nginx (`apt-get install nginx`, or run scripts/bootstrap)"
+NGINX_HINT = (
+    "install nginx (`apt-get install nginx`, or run scripts/bootstrap), or point "
+    "LOCKGATE_NGINX_BIN at an nginx binary"
+)
 COLORS = ("blue", "green")
 
 
@@ -75,6 +78,13 @@ class Nginx:
 
     def exe(self) -> str:
         path = proc.which("nginx")
+        override = os.environ.get("LOCKGATE_NGINX_BIN")
+        if path is None and override:
+            raise LockgateError(
+                f"LOCKGATE_NGINX_BIN is {override}, which is not an executable file",
+                hint="point LOCKGATE_NGINX_BIN at an nginx binary, or unset it to use nginx "
+                "from PATH",
+            )
         if path is None:
             raise LockgateError(
                 "nginx is not installed; the container target routes through it", hint=NGINX_HINT
