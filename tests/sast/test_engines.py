@@ -50,3 +50,19 @@ def test_checkov_whole_block_findings_keep_their_fingerprint_when_the_block_is_e
     assert ("CKV_AWS_20", "main.tf") in before  # public-read ACL: a whole-resource check
     assert before == after
     assert not (tmp_path / "b" / "checkov-input").exists()
+
+
+@pytest.mark.skipif(
+    proc.which("checkov") is None, reason="checkov is installed by scripts/bootstrap"
+)
+def test_checkov_names_a_terraform_file_it_could_not_parse(tmp_path: Path) -> None:
+    from lockgate.sast import checkov
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "bad.tf").write_text('resource "aws_s3_bucket" "b" {\n')
+    (tmp_path / "out").mkdir()
+    result = checkov.run(project, ["bad.tf"], tmp_path / "out", 300, [])
+    assert [(path, why) for path, _, why in result.problems] == [
+        ("bad.tf", "checkov could not parse this file")
+    ]

@@ -80,8 +80,7 @@ def run(
         "--framework",
         "terraform,dockerfile",
         "-o",
-        "json",
-        "--quiet",
+        "json",  # not --quiet: it also drops the list of files checkov could not parse
         "--compact",
         "--skip-download",
     ]
