@@ -20,6 +20,7 @@ def run_all(
     workers: int = 4,
     cache: bool = False,
     timeout: float = 30,
+    timeouts: dict[str, float] | None = None,
 ):
     stages = {cls.name: cls for cls in stage_classes}
     plan = build_plan(stages)
@@ -33,7 +34,7 @@ def run_all(
                 project=tmp_path,
                 artifacts=art,
                 options=MappingProxyType({}),
-                gate=Gate(timeout=timeout),
+                gate=Gate(timeout=(timeouts or {}).get(name, timeout)),
                 run_id="r",
                 upstream=upstream,
             )
@@ -136,3 +137,22 @@ def test_stage_without_cache_key_always_runs(tmp_path: Path) -> None:
     run_all([cls], tmp_path, cache=True)
     second, _ = run_all([cls], tmp_path, cache=True)
     assert not second["live"].cached
+
+
+def test_a_timed_out_stage_finishing_late_does_not_break_the_run(tmp_path: Path) -> None:
+    # `late` ignores its timeout (pure Python, no process to kill) and reports while `long` runs.
+    late = make_stage("late", sleep=0.8, cache=False)
+    long = make_stage("long", sleep=1.6, cache=False)
+    results, _ = run_all([late, long], tmp_path, timeouts={"late": 0.3})
+    assert results["late"].status is Status.ERROR
+    assert "timed out after 0.3s" in results["late"].summary
+    assert results["long"].status is Status.PASSED
+
+
+def test_an_unwritable_cache_does_not_hang_the_run(tmp_path: Path) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "lint").write_text("a file where the stage's cache folder goes")
+    start = time.monotonic()
+    results, _ = run_all([make_stage("lint")], tmp_path, cache=True, timeout=5)
+    assert time.monotonic() - start < 3
+    assert results["lint"].status is Status.PASSED  # the stage's verdict stands, only uncached

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -44,9 +45,17 @@ class StageCache:
         return replace(result, artifacts=moved, cached=True)
 
     def put(self, stage: str, key: str, result: StageResult, artifacts: Path) -> None:
-        """Store a result unless the stage errored (an error may be transient)."""
+        """Store a result unless the stage errored (an error may be transient).
+
+        A cache that cannot be written (full disk, read-only folder, a file in the way) only
+        costs the next run its speed: the result is returned to the run all the same.
+        """
         if result.status is Status.ERROR:
             return
+        with contextlib.suppress(OSError):
+            self._store(stage, key, result, artifacts)
+
+    def _store(self, stage: str, key: str, result: StageResult, artifacts: Path) -> None:
         stage_dir = self.root / stage
         stage_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=stage_dir))

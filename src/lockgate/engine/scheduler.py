@@ -110,7 +110,10 @@ def _next_finished(
         now = time.monotonic()
         deadline = min(start + limit for start, limit in running.values())
         try:
-            return finished.get(timeout=max(0.01, min(deadline - now, 0.5)))
+            name, result = finished.get(timeout=max(0.01, min(deadline - now, 0.5)))
+            if name in running:
+                return name, result
+            continue  # a stage already timed out that finished after all: its verdict stands
         except queue.Empty:
             pass
         for name, (start, limit) in running.items():
@@ -132,7 +135,15 @@ def _spawn(
 ) -> None:
     def work() -> None:
         proc.set_owner(stage.name)
-        finished.put((stage.name, run_one(stage, ctx, cache)))
+        try:
+            result = run_one(stage, ctx, cache)
+        except BaseException as exc:  # the run waits for this thread's result: always send one
+            result = StageResult(
+                stage=stage.name,
+                status=Status.ERROR,
+                summary=f"internal error around the stage: {type(exc).__name__}: {exc}",
+            )
+        finished.put((stage.name, result))
 
     threading.Thread(target=work, name=f"stage-{stage.name}", daemon=True).start()
 
