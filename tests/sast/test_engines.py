@@ -66,3 +66,15 @@ def test_checkov_names_a_terraform_file_it_could_not_parse(tmp_path: Path) -> No
     assert [(path, why) for path, _, why in result.problems] == [
         ("bad.tf", "checkov could not parse this file")
     ]
+
+
+@pytest.mark.skipif(proc.which("bandit") is None, reason="bandit is installed by scripts/bootstrap")
+def test_bandit_names_a_python_file_it_could_not_parse_by_its_project_path(tmp_path: Path) -> None:
+    from lockgate.sast import bandit
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "bad.py").write_text("def broken(:\n")
+    (tmp_path / "out").mkdir()
+    result = bandit.run(project, ["bad.py"], tmp_path / "out", 300)
+    assert [path for path, _, _ in result.problems] == ["bad.py"]

@@ -50,7 +50,11 @@ def run(
     results, errors, arts = ran.results, ran.errors, ran.artifacts
     findings = tuple(make_finding(project, _spec(hit)) for hit in results)
     problems = tuple(
-        (str(e.get("filename", "")), None, str(e.get("reason", "could not be scanned")))
+        (
+            str(e.get("filename", "")).removeprefix("./"),
+            None,
+            str(e.get("reason", "could not be scanned")),
+        )
         for e in errors
     )
     return EngineResult(TOOL, version(), findings, problems, tuple(arts), scanned=len(files))
