@@ -254,3 +254,10 @@ def test_reading_commands_on_a_project_never_run_leave_it_untouched(tmp_path: Pa
     assert_clean_error(lockgate("report", "x", "--path", str(project)), "no run with id 'x'")
     assert_clean_error(lockgate("baseline", "update", str(project)), "no run recorded yet")
     assert not (project / ".lockgate").exists()  # no stray store for `git add -A` to pick up
+
+
+def test_a_run_that_selects_no_stage_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    done = lockgate("run", str(project), "--only", "lint", "--skip", "lint")
+    assert_clean_error(done, "no stage left to run")
+    assert "PASSED" not in done.stdout

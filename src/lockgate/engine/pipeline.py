@@ -63,6 +63,11 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
         skip=request.skip,
         disabled=[n for n, s in config.stages.items() if not s.enabled],
     )
+    if not plan.order:  # a run that checked nothing must not report PASSED
+        raise LockgateError(
+            "no stage left to run: --only, --skip and `enabled = false` leave out every stage",
+            hint="run `lockgate stages` to see them; name at least one that is not skipped",
+        )
     git = read_git(root, config.project.base_branch)
     run = Run(
         id=new_run_id(),
