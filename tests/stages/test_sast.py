@@ -111,6 +111,7 @@ def test_missing_engine_is_named_and_the_rest_still_runs(tmp_path: Path, monkeyp
     result = run_stage(SastStage, project, tmp_path, engines=["bandit", "checkov"])
     assert result.status is Status.WARNED
     assert "NOT scanned, not installed: checkov" in result.summary
+    assert "1 file(s) checked by no engine: main.tf" in result.summary  # app.py had bandit
     assert any(f.rule_id == "bandit.B602" for f in result.findings)
 
 

@@ -263,8 +263,23 @@ def _summary(
             "NOT scanned, not installed: "
             + ", ".join(e.value for e in missing)
             + " (run scripts/bootstrap)"
+            + _uncovered(files, results, missing)
         )
     if problems:
         parts.append(f"{len(problems)} files not scanned (see {SKIPPED_RULE} findings)")
     parts += failed
     return "; ".join(parts) or f"{len(files)} files"
+
+
+def _uncovered(files: Sequence[str], results: list[EngineResult], missing: list[Engine]) -> str:
+    """The files that only a missing engine would have checked, named (up to three)."""
+    ran = [_MODULES[Engine(r.engine)] for r in results if not r.failed]
+    left = [
+        f
+        for f in files
+        if any(_MODULES[e].applies(f) for e in missing) and not any(m.applies(f) for m in ran)
+    ]
+    if not left:
+        return ""
+    shown = ", ".join(left[:3]) + (" …" if len(left) > 3 else "")
+    return f": {len(left)} file(s) checked by no engine: {shown}"
