@@ -55,7 +55,8 @@ def test_an_engine_that_hangs_is_given_up_on(
 def test_missing_nginx_is_a_recorded_failure_naming_the_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LOCKGATE_NGINX_BIN", str(tmp_path / "no-nginx"))
+    monkeypatch.delenv("LOCKGATE_NGINX_BIN", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no nginx anywhere on PATH
     settings = settings_for(tmp_path)
     env = resolve("staging", settings.environments, None)
     with Store.open(tmp_path) as store:
