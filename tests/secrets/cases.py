@@ -84,6 +84,18 @@ FLAG: list[Case] = [
     Case(
         "aws-secret-yaml", f"awsSecretAccessKey: '{_AWS_SECRET}'", "aws-secret-access-key", ".yml"
     ),
+    Case(  # `aws sts assume-role` / credential_process output
+        "aws-secret-sts-json",
+        json.dumps({"Credentials": {"SecretAccessKey": _AWS_SECRET, "SessionToken": "x"}}),
+        "aws-secret-access-key",
+        ".json",
+    ),
+    Case(
+        "aws-secret-terraform",
+        f'secret_access_key = "{_AWS_SECRET}"',
+        "aws-secret-access-key",
+        ".tf",
+    ),
     Case(
         "aws-secret-ruby",
         f'aws_secret_access_key => "{_AWS_SECRET}"',

@@ -123,7 +123,8 @@ RULES: tuple[Rule, ...] = (
         "aws-secret-access-key",
         "AWS secret access key",
         Severity.CRITICAL,
-        r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]>?\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+        r"(?i)(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*[:=]>?\s*[\"']?"
+        r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
         "An AWS secret access key gives full use of its access key. Deactivate and rotate it in"
         " IAM now; use roles or the environment instead.",
         help_uri="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
@@ -194,7 +195,7 @@ RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 # Quick pre-filter: a file without any of these cannot match a rule.
 _HINTS = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-|A[KSBC3][A-Z0-9]{2}[A-Z2-7]{8}|(?i:aws_?secret)|gh[pousr]_"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-|A[KSBC3][A-Z0-9]{2}[A-Z2-7]{8}|(?i:aws_?secret|secret_?access)|gh[pousr]_"
     r"|github_pat_|hooks\.slack\.com|PRIVATE KEY|://|eyJ"
 )
 

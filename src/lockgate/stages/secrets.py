@@ -29,7 +29,7 @@ from lockgate.secrets.sources import ZERO_SHA, SkipReason, has_commits, head_sha
 from lockgate.stages.interface import StageContext
 from lockgate.tools import proc
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 _UNSCANNED_TEXT = (SkipReason.TOO_LARGE, SkipReason.UNREADABLE)
 _VERSIONS: dict[tuple[str, float], str] = {}
 
