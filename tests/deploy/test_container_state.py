@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from lockgate.deploy.container import (
+    ContainerTarget,
     EnvState,
     Nginx,
     Slot,
@@ -17,7 +18,10 @@ from lockgate.deploy.container import (
     serving_slot,
 )
 from lockgate.deploy.engine import Engine
+from lockgate.deploy.health import free_port
+from lockgate.deploy.interface import DeployContext, Environment, HealthSpec
 from lockgate.errors import LockgateError
+from lockgate.tools import proc
 
 BLUE = Slot("blue", "lockgate-x-staging-blue", 41001, "img:1", "1", "2026-11-26T10:00:00+00:00")
 GREEN = Slot("green", "lockgate-x-staging-green", 41002, "img:2", "2", "2026-11-26T11:00:00+00:00")
@@ -87,3 +91,27 @@ def test_missing_nginx_names_both_fixes(tmp_path: Path, monkeypatch: pytest.Monk
         Nginx(tmp_path).exe()
     assert "apt-get install nginx" in (err.value.hint or "")
     assert "LOCKGATE_NGINX_BIN" in (err.value.hint or "")
+
+
+def test_removing_an_environment_without_an_engine_leaves_it_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if proc.which("nginx") is None:
+        pytest.skip("nginx is not installed")
+    monkeypatch.setenv("LOCKGATE_PODMAN_BIN", str(tmp_path / "none"))
+    monkeypatch.setenv("LOCKGATE_DOCKER_BIN", str(tmp_path / "none"))
+    state_dir = tmp_path / "env"
+    nginx = Nginx(state_dir)
+    nginx.write(free_port(), BLUE.port)
+    nginx.apply()
+    try:
+        save_state(state_dir, EnvState(0, BLUE))
+        ctx = DeployContext(
+            tmp_path, state_dir, Environment("review-x", "review"), HealthSpec("/"), {}, {}
+        )
+        with pytest.raises(LockgateError, match="no container engine"):
+            ContainerTarget().remove(ctx)
+        assert nginx.pid() is not None  # still routing to the release
+        assert load_state(state_dir) is not None  # a retry finds what to remove
+    finally:
+        nginx.stop()

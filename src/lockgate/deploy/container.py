@@ -371,11 +371,12 @@ class ContainerTarget:
         )
 
     def remove(self, ctx: DeployContext) -> None:
-        Nginx(ctx.state_dir).stop()
         state = load_state(ctx.state_dir)
         slot = (state.active or state.pending) if state is not None else None
-        if slot is not None:
-            eng = self.engine(ctx)
+        # find the engine before stopping anything: without one, the environment stays whole
+        eng = self.engine(ctx) if slot is not None else None
+        Nginx(ctx.state_dir).stop()
+        if slot is not None and eng is not None:
             prefix = slot.name.rsplit("-", 1)[0]
             for color in COLORS:
                 eng.remove(f"{prefix}-{color}")
