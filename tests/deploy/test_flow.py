@@ -109,6 +109,9 @@ def test_a_process_that_dies_mid_deploy_is_marked_failed_by_the_next(tmp_path: P
         out = _deploy(tmp_path, store, FakeTarget(), "1.1")
         assert any("stale deploy lock" in n for n in out.notes)
         assert _history(store, "staging") == [("1.1", S.SUCCEEDED), ("1.0", S.FAILED)]
+        crashed = store.deployments(environment="staging")[1]
+        assert crashed.finished is not None and "process died" in crashed.detail
+        assert any("never finished" in n for n in out.notes)
 
 
 def test_rollback_goes_to_the_previous_good_version(tmp_path: Path, store: Store) -> None:

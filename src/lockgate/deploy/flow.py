@@ -163,7 +163,7 @@ def deploy(
     with EnvLock(ctx.state_dir, env.name) as lock:
         if lock.note:
             ctx.notes.append(lock.note)
-        records.mark_orphan_deployments_failed()
+        _close_orphans(records, ctx)
         started = datetime.now(UTC)
         base = Deployment(
             settings.service,
@@ -185,6 +185,20 @@ def deploy(
             _record_failed(records, base, exc.message)
             raise
         return _go(settings, ctx, target, records, base, release)
+
+
+ORPHAN_DETAIL = "the deploying process died before it finished (found by the next deploy)"
+
+
+def _close_orphans(records: Records, ctx: DeployContext) -> None:
+    """Deployments whose process is gone become failed, with a finish time and the reason."""
+    ids = records.mark_orphan_deployments_failed()
+    now = datetime.now(UTC)
+    for dep_id in ids:
+        records.finish_deployment(dep_id, DeploymentStatus.FAILED, now, ORPHAN_DETAIL)
+    if ids:
+        listed = ", ".join(f"#{i}" for i in ids)
+        ctx.notes.append(f"deployment {listed} never finished: its process died; marked failed")
 
 
 def _plan(
@@ -362,7 +376,7 @@ def rollback(
     with EnvLock(ctx.state_dir, env.name, action="rollback") as lock:
         if lock.note:
             ctx.notes.append(lock.note)
-        records.mark_orphan_deployments_failed()
+        _close_orphans(records, ctx)
         current, previous = _current_and_previous(records, settings.service, env.name)
         target.check(ctx)
         tag = f"{repository(settings.service, settings.container)}:{slug(previous.version)}"
