@@ -261,3 +261,20 @@ def test_a_run_that_selects_no_stage_is_an_error_not_a_pass(tmp_path: Path) -> N
     done = lockgate("run", str(project), "--only", "lint", "--skip", "lint")
     assert_clean_error(done, "no stage left to run")
     assert "PASSED" not in done.stdout
+
+
+def test_a_report_that_cannot_be_written_keeps_the_verdict_in_the_store(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {**CLEAN, "bad.py": "import os\n"})
+    summary = tmp_path / "missing-folder" / "summary.md"
+    done = lockgate(
+        "run", str(project), "--only", "lint", env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert_clean_error(done, "GITHUB_STEP_SUMMARY")
+    history = lockgate("history", str(project))
+    assert " failed " in history.stdout and "running" not in history.stdout, history.stdout
+
+
+def test_a_broken_baseline_file_records_no_run(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {**CLEAN, ".lockgate/baseline.json": "{"})
+    assert_clean_error(lockgate("run", str(project), "--only", "lint"), "baseline.json")
+    assert "no runs recorded yet" in lockgate("history", str(project)).stdout

@@ -85,14 +85,22 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
     store = Store.open(root)
     try:
         store.mark_orphans_interrupted()
+        known = _baseline(root, store, config, git)  # bad input stops here, before a run exists
         store.begin_run(run)
-        known = _baseline(root, store, config, git)
-        results, status = _execute(
-            plan, instances, contexts, config, known, request, store, run, progress_stream
-        )
+        try:
+            results, status = _execute(
+                plan, instances, contexts, config, known, request, store, run, progress_stream
+            )
+        except BaseException as exc:  # the store must not keep a run "running" forever
+            stopped = (
+                RunStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else RunStatus.ERROR
+            )
+            store.finish_run(run.id, stopped, datetime.now(UTC))
+            raise
         run = replace(run, status=status, finished=datetime.now(UTC), results=results)
-        reports = write_reports(run, report_dir)
+        # Recorded before the reports: a report that cannot be written must not lose the verdict.
         store.finish_run(run.id, status, run.finished or datetime.now(UTC))
+        reports = write_reports(run, report_dir)
     finally:
         store.close()
     return RunOutcome(run, report_dir, reports, _exit_code(status), config.warnings)
