@@ -86,6 +86,8 @@ def test_old_data_and_unpinned_packages_warn_never_clean(poly) -> None:
     _, result = poly
     assert result.status is Status.WARNED
     assert "packages NOT checked (5 without an exact version)" in result.summary
+    # the total counts the 5 unpinned packages too: "25 of 30", never "25 of 25"
+    assert "25 of 30 packages checked" in result.summary
     assert "advisory data is" in result.summary and "newest 2024-10-10" in result.summary
     metrics = {m.name: m.value for m in result.metrics}
     assert metrics["dependencies"] == 25 and metrics["unchecked"] == 5

@@ -352,7 +352,7 @@ def _summary(
     checked = len(deps) - len(check.unchecked)
     vulnerable = len({(m.dependency.key, m.dependency.version) for m in check.matches})
     parts = [
-        f"{checked} of {len(deps)} packages checked, {len(check.matches)} advisories "
+        f"{checked} of {len(deps) + len(skipped)} packages checked, {len(check.matches)} advisories "
         f"on {vulnerable} packages"
     ]
     if check.unchecked or skipped:
