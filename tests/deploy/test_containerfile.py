@@ -200,3 +200,13 @@ def test_a_generated_containerfile_gets_an_ignore_file_keeping_secrets_and_state
         project, tmp_path / "out2", file="", base_image="", port=8000, health_path="/h"
     )
     assert own.ignore_file is None  # the project's own ignore file applies
+
+
+def test_a_node_project_without_a_lock_file_still_installs(tmp_path: Path) -> None:
+    project = tmp_path / "svc"
+    shutil.copytree(FIXTURES / "deploy" / "node-stack", project)
+    unlocked = _generate(project, tmp_path / "a").read_text()
+    assert "npm ci" not in unlocked  # npm ci fails without package-lock.json
+    assert "npm install --omit=dev" in unlocked
+    (project / "package-lock.json").write_text("{}")
+    assert "npm ci --omit=dev" in _generate(project, tmp_path / "b").read_text()

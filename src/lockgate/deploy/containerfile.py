@@ -131,7 +131,10 @@ def _stack_values(project: Path, stack: str, port: int) -> dict[str, str]:
         cmd = ["/opt/venv/bin/python", "-m", module]
         return {"dependencies": deps, "project_step": project_step, "command": json.dumps(cmd)}
     if stack == "node":
-        return {"command": json.dumps(["npm", "start"])}
+        # `npm ci` refuses to run without a lock file; without one the versions float
+        locked = any((project / n).is_file() for n in ("package-lock.json", "npm-shrinkwrap.json"))
+        install = "npm ci --omit=dev" if locked else "npm install --omit=dev --no-package-lock"
+        return {"install": install, "command": json.dumps(["npm", "start"])}
     dll = next(project.glob("*.csproj")).stem + ".dll"
     return {"dll": dll, "command": json.dumps(["dotnet", dll])}
 
