@@ -113,6 +113,12 @@ def test_ecosystems() -> None:
         ("package-lock.json", b'{\n  "packages": {\n    "x": \n}', 4, "invalid JSON"),
         ("poetry.lock", b'[[package]]\nname = "a"\nversion = \n', 3, "invalid TOML"),
         ("yarn.lock", b"# yarn lockfile v1\n\nthis is not yarn\n", 3, "unexpected line"),
+        (  # cut off, or hand-edited: a block without its version is not silently dropped
+            "yarn.lock",
+            b'# yarn lockfile v1\n\nlodash@^4.17.0:\n  resolved "https://r/l.tgz"\n',
+            3,
+            "has no version",
+        ),
         ("App.csproj", b"<Project>\n  <ItemGroup>\n</Project>\n", 3, "invalid XML"),
         ("packages.lock.json", b"\x00\x01\x02binary", None, "binary"),
         ("requirements.txt", b"jinja2==2.10\nnot a [valid requirement\n", 2, "not a requirement"),

@@ -28,6 +28,7 @@ def parse(project: Path, rel: str) -> ParseResult:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if not line[0].isspace():
+            _check_versioned(header)
             if not line.rstrip().endswith(":"):
                 raise Unparsable(
                     f"unexpected line: {line[:80]!r}", "regenerate it with `yarn install`", no
@@ -54,6 +55,16 @@ def parse(project: Path, rel: str) -> ParseResult:
                     Dependency(Ecosystem.NPM, name, match.group(1), rel, hline, name in direct)
                 )
             header = None
+    _check_versioned(header)
     if text.strip() and not seen_block:
         raise Unparsable("no package blocks found", "regenerate it with `yarn install`")
     return ParseResult(tuple(deps), tuple(skipped))
+
+
+def _check_versioned(header: tuple[str, int, str] | None) -> None:
+    """A package block that ended without its `version` line: a truncated or mangled file."""
+    if header is not None:
+        name, line, _ = header
+        raise Unparsable(
+            f"the block of {name[:80]!r} has no version", "regenerate it with `yarn install`", line
+        )
