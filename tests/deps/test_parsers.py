@@ -120,6 +120,12 @@ def test_ecosystems() -> None:
             "has no version",
         ),
         ("App.csproj", b"<Project>\n  <ItemGroup>\n</Project>\n", 3, "invalid XML"),
+        (
+            "Gemfile.lock",
+            b"GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.3)\n    nokogiri (\n",
+            5,
+            "unexpected gem line",
+        ),
         ("packages.lock.json", b"\x00\x01\x02binary", None, "binary"),
         ("requirements.txt", b"jinja2==2.10\nnot a [valid requirement\n", 2, "not a requirement"),
         ("Pipfile.lock", b"caf\xe9\n", 1, "UTF-8"),

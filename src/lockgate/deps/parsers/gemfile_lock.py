@@ -25,6 +25,12 @@ def parse(project: Path, rel: str) -> ParseResult:
             match = _SPEC.match(line)
             if match:
                 specs.append((match.group(1), match.group(2), no, section))
+            elif line.startswith("    ") and not line[4:5].isspace():  # a gem line, mangled
+                raise Unparsable(
+                    f"unexpected gem line: {line.strip()[:80]!r}",
+                    "regenerate it with `bundle lock`",
+                    no,
+                )
         elif section == "DEPENDENCIES":
             match = _DIRECT.match(line)
             if match:
