@@ -222,6 +222,8 @@ def test_stages_lists_every_stage(tmp_path: Path) -> None:
 def test_usage_error_exits_2() -> None:
     done = lockgate("run", "--jobs", "zero")
     assert done.returncode == 2
+    for args in (["run", "--jobs", "0"], ["history", "--limit", "0"], ["history", "--limit", "-1"]):
+        assert lockgate(*args).returncode == 2, args  # not "no runs recorded yet"
     assert REPO.exists()
 
 

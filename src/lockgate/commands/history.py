@@ -6,13 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from lockgate.cli.argtypes import positive_int
 from lockgate.store.repository import Store
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("history", help="past runs of a project")
     p.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
-    p.add_argument("--limit", type=int, default=20, help="how many runs (default: 20)")
+    p.add_argument("--limit", type=positive_int, default=20, help="how many runs (default: 20)")
     p.set_defaults(func=execute)
 
 

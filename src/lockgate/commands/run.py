@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lockgate.cli.argtypes import positive_int
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
 from lockgate.errors import LockgateError
 from lockgate.model import result_to_dict
@@ -22,7 +23,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--no-cache", action="store_true", help="run every stage even if unchanged")
     p.add_argument(
         "--jobs",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="stages run at once (default: number of cores)",
@@ -43,16 +44,6 @@ def add_parser(sub: Any) -> None:
         "--history", action="store_true", help="secrets: also scan the whole git history"
     )
     p.set_defaults(func=execute)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("expected 1 or more")
-    return value
 
 
 def _names(text: str) -> tuple[str, ...]:
