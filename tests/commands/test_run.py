@@ -280,3 +280,14 @@ def test_a_broken_baseline_file_records_no_run(tmp_path: Path) -> None:
     project = write_project(tmp_path / "p", {**CLEAN, ".lockgate/baseline.json": "{"})
     assert_clean_error(lockgate("run", str(project), "--only", "lint"), "baseline.json")
     assert "no runs recorded yet" in lockgate("history", str(project)).stdout
+
+
+def test_stages_sees_the_checked_out_branch_like_run_does(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "feature"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=project, check=True)
+    done = lockgate("stages", str(project))
+    assert done.returncode == 0, done.stderr
+    assert "none is checked out" not in done.stdout, done.stdout

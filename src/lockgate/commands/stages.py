@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lockgate.config.loader import load_config
+from lockgate.gitinfo import read_git
 from lockgate.stages.interface import StageContext
 from lockgate.stages.registry import all_stages
 
@@ -23,6 +24,7 @@ def execute(args: argparse.Namespace) -> int:
     stages = all_stages()
     root = Path(args.path).resolve()
     config = load_config(root, stages)
+    git = read_git(root, config.project.base_branch)  # as `lockgate run` sees the checkout
     with tempfile.TemporaryDirectory(prefix="lockgate-stages-") as scratch:
         for name, cls in stages.items():
             settings = config.stages[name]
@@ -32,6 +34,7 @@ def execute(args: argparse.Namespace) -> int:
                 options=MappingProxyType(dict(settings.options)),
                 gate=settings.gate,
                 run_id="stages",
+                git=git,
                 service=config.project.name,
                 config=config,
             )
