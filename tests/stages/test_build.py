@@ -147,3 +147,41 @@ def test_a_generated_containerfile_leaves_state_git_and_secrets_out_of_the_image
         assert ".env" not in files and ".lockgate" not in files
     finally:
         eng.run("rmi", "-f", *built.tags)
+
+
+@pytest.mark.slow
+@pytest.mark.container
+def test_lockgate_state_stays_out_of_an_image_built_from_the_projects_own_containerfile(
+    tmp_path: Path,
+) -> None:
+    from lockgate.deploy.image import BuildRequest, build_image
+
+    eng = engine_or_skip()
+    project = tmp_path / "own"
+    project.mkdir()
+    (project / "Containerfile").write_text(
+        "FROM localhost/lockgate-python:bookworm\nWORKDIR /app\nCOPY . /app\nUSER 10001\n"
+    )
+    (project / ".containerignore").write_text("secret.txt\n")
+    (project / "secret.txt").write_text("kept out by the project's own ignore file")
+    (project / "app.py").write_text("")
+    (project / ".lockgate").mkdir()
+    (project / ".lockgate" / "lockgate.db").write_text("store")
+    built = build_image(
+        BuildRequest(
+            project=project,
+            service="lockgate-test-own-ignore",
+            out_dir=project / ".lockgate" / "build",
+            container={"pull": "never"},
+            health_path=HEALTH,
+        ),
+        eng,
+    )
+    try:
+        listing = eng.run("run", "--rm", "--entrypoint", "ls", built.ref, "-a", "/app")
+        assert listing.returncode == 0, listing.describe()
+        files = listing.stdout.split()
+        assert "app.py" in files
+        assert ".lockgate" not in files and "secret.txt" not in files
+    finally:
+        eng.run("rmi", "-f", *built.tags)

@@ -93,11 +93,7 @@ def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltIma
         *argv_extra,
         "-f",
         str(src.path),
-        *(
-            ["--ignorefile", str(src.ignore_file)]
-            if src.ignore_file and eng.name == "podman"
-            else []
-        ),
+        *_ignore_args(eng, src, req.project, req.out_dir),
         *[a for t in tags for a in ("-t", t)],
         *[a for k, v in labels.items() for a in ("--label", f"{k}={v}")],
         *[a for k, v in args.items() for a in ("--build-arg", f"{k}={v}")],
@@ -124,6 +120,29 @@ def build_image(req: BuildRequest, eng: engine.Engine | None = None) -> BuiltIma
 def _image_id(info: dict[str, object]) -> str:
     raw = str(info.get("Id") or "")
     return raw if raw.startswith("sha256:") else f"sha256:{raw}"
+
+
+STATE_DIR = ".lockgate"
+
+
+def _ignore_args(
+    eng: engine.Engine, src: containerfile.Source, project: Path, out_dir: Path
+) -> list[str]:
+    """podman's --ignorefile: lockgate's default for a generated Containerfile, else the project's
+    own ignore file plus lockgate's state folder (its store and reports never go into an image).
+    Docker reads <Dockerfile>.dockerignore beside a generated file, and the project's own else."""
+    if eng.name != "podman":
+        return []
+    if src.ignore_file is not None:
+        return ["--ignorefile", str(src.ignore_file)]
+    own = next((project / n for n in containerfile.IGNORE_NAMES if (project / n).is_file()), None)
+    text = own.read_text(errors="replace").rstrip() if own else ""
+    if STATE_DIR in {line.strip().strip("/") for line in text.splitlines()}:
+        return []  # the project's own file already keeps it out
+    ignore = out_dir / "build.containerignore"
+    added = f"# added by lockgate: its state stays out of images\n{STATE_DIR}\n"
+    ignore.write_text(f"{text}\n{added}" if text else added)
+    return ["--ignorefile", str(ignore)]
 
 
 def _engine_args(eng: engine.Engine, pull: str) -> list[str]:
