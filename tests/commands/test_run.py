@@ -291,3 +291,15 @@ def test_stages_sees_the_checked_out_branch_like_run_does(tmp_path: Path) -> Non
     done = lockgate("stages", str(project))
     assert done.returncode == 0, done.stderr
     assert "none is checked out" not in done.stdout, done.stdout
+
+
+def test_the_summary_names_a_stage_in_error(tmp_path: Path) -> None:
+    files = {
+        **CLEAN,
+        "tests/test_slow.py": "import time\n\n\ndef test_slow():\n    time.sleep(30)\n",
+    }
+    project = write_project(tmp_path / "p", {**files, "lockgate.toml": "[run]\ntimeout = 1\n"})
+    done = lockgate("run", str(project), "--only", "test")
+    assert done.returncode == 1, done.stdout + done.stderr
+    summary = done.stdout.split("\nrun ", 1)[1]
+    assert "test: ERROR — timed out after 1s" in summary, done.stdout

@@ -11,7 +11,7 @@ from typing import Any
 from lockgate.cli.argtypes import positive_int
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
 from lockgate.errors import LockgateError
-from lockgate.model import result_to_dict
+from lockgate.model import Status, result_to_dict
 from lockgate.reports.text import one_line
 
 
@@ -101,6 +101,8 @@ def print_summary(outcome: RunOutcome, stream: Any) -> None:
         file=stream,
     )
     for result in run.results:
+        if result.status is Status.ERROR:  # failed the run without a finding: say why here too
+            print(f"  {result.stage}: ERROR — {one_line(result.summary, 300)}", file=stream)
         for finding in result.open_findings[:5]:
             print(
                 f"  {finding.stage}: {one_line(finding.where, 200)} {one_line(finding.rule_id, 100)}: "
