@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,24 @@ def test_the_lock_of_a_crashed_process_is_taken_over_with_a_note(tmp_path: Path)
 
 def test_an_unreadable_lock_file_is_stale(tmp_path: Path) -> None:
     (tmp_path / LOCK_NAME).write_text("{not json")
+    old = time.time() - 60
+    os.utime(tmp_path / LOCK_NAME, (old, old))
     with EnvLock(tmp_path, "staging") as lock:
         assert lock.note is not None and "unreadable" in lock.note
+
+
+def test_a_lock_file_being_written_is_not_taken_over(tmp_path: Path) -> None:
+    """Another process created the file and has not written its holder yet."""
+    (tmp_path / LOCK_NAME).write_text("")
+    with pytest.raises(LockgateError, match="being locked by another process"):
+        EnvLock(tmp_path, "staging").acquire()
+    assert (tmp_path / LOCK_NAME).read_text() == ""  # left to its writer
+
+
+def test_the_lock_file_appears_with_its_holder_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    with EnvLock(tmp_path, "staging"):
+        assert read_holder(tmp_path / LOCK_NAME) is not None
+        assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME]
 
 
 def test_a_holder_on_another_host_counts_as_live(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from lockgate.errors import LockgateError
 from lockgate.store import liveness
 
 LOCK_NAME = "deploy.lock"
+FRESH_SECONDS = 5.0  # an unreadable lock file younger than this may still be being written
 
 
 @dataclass(frozen=True)
@@ -65,16 +67,20 @@ class EnvLock:
             self.action,
             owner.process_start,
         )
-        body = json.dumps(me.__dict__)
-        for _ in range(3):
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                self._handle_existing()
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(body)
-            return
+        # written aside, then linked into place: the lock appears with its holder already in it,
+        # so another process never reads a half-written (unreadable, "stale") lock and takes it
+        tmp = self.path.with_name(f"{LOCK_NAME}.new-{os.getpid()}")
+        tmp.write_text(json.dumps(me.__dict__))
+        try:
+            for _ in range(3):
+                try:
+                    os.link(tmp, self.path)
+                except FileExistsError:
+                    self._handle_existing()
+                    continue
+                return
+        finally:
+            tmp.unlink(missing_ok=True)
         raise LockgateError(
             f"could not take the deploy lock of '{self.environment}'",
             where=str(self.path),
@@ -83,6 +89,18 @@ class EnvLock:
 
     def _handle_existing(self) -> None:
         holder = read_holder(self.path)
+        if holder is None:
+            if self._young():
+                raise LockgateError(
+                    f"environment '{self.environment}' is being locked by another process "
+                    "(its lock file is not complete yet)",
+                    where=str(self.path),
+                    hint="wait for it to finish; a lock file that stays unreadable is taken "
+                    f"over after {FRESH_SECONDS:g}s",
+                )
+            if not self.path.exists():
+                return  # released meanwhile; retry creating
+            holder = read_holder(self.path)  # it may have been completed meanwhile
         owner = liveness.Owner(holder.host, holder.pid, holder.process_start) if holder else None
         if holder is not None and owner is not None and not liveness.is_gone(owner):
             raise LockgateError(
@@ -101,6 +119,21 @@ class EnvLock:
             stale.unlink()
         except FileNotFoundError:
             pass  # someone else removed it first; retry creating
+
+    def _young(self) -> bool:
+        """An unreadable lock file this new may still be being written by a lockgate without
+        the atomic write: a few re-reads, then it counts as held."""
+        for _ in range(5):
+            try:
+                age = time.time() - self.path.stat().st_mtime
+            except FileNotFoundError:
+                return False
+            if age >= FRESH_SECONDS:
+                return False
+            time.sleep(0.1)
+            if read_holder(self.path) is not None:
+                return False
+        return True
 
     def release(self) -> None:
         holder = read_holder(self.path)
