@@ -44,6 +44,18 @@ def read_holder(path: Path) -> Holder | None:
         return None
 
 
+def _create(filled: Path, path: Path) -> None:
+    """Create `path` with the content of `filled`, atomically; FileExistsError when it exists."""
+    try:
+        os.link(filled, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create, then write (a short window)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(filled.read_text())
+
+
 class EnvLock:
     """`with EnvLock(state_dir, "staging"):` — raise if another live process holds it, take over stale ones.
 
@@ -74,7 +86,7 @@ class EnvLock:
         try:
             for _ in range(3):
                 try:
-                    os.link(tmp, self.path)
+                    _create(tmp, self.path)
                 except FileExistsError:
                     self._handle_existing()
                     continue
