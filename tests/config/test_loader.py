@@ -160,6 +160,18 @@ def test_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     assert err.where == "lockgate.toml" and "UTF-8" in err.message
 
 
+@pytest.mark.parametrize("kind", ["folder", "broken link"])
+def test_a_config_that_is_not_a_file_is_an_error_not_the_defaults(
+    tmp_path: Path, kind: str
+) -> None:
+    if kind == "folder":
+        (tmp_path / "lockgate.toml").mkdir()
+    else:
+        (tmp_path / "lockgate.toml").symlink_to(tmp_path / "moved-away.toml")
+    err = load_error(tmp_path)
+    assert err.where == "lockgate.toml" and "cannot read" in err.message
+
+
 def test_wrong_type_names_file_line_expected_and_found(tmp_path: Path) -> None:
     write(
         tmp_path,

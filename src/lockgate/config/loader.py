@@ -149,7 +149,9 @@ class _Source:
 
 def _find_source(root: Path) -> _Source:
     own, pyproject = root / schema.CONFIG_FILE, root / schema.PYPROJECT_FILE
-    if own.is_file():
+    # Present in any form (a folder, a broken link) it is the config: reading it must fail loudly
+    # rather than the run going on with the defaults.
+    if own.exists() or own.is_symlink():
         warnings: tuple[str, ...] = ()
         if pyproject.is_file() and _mentions_tool_table(pyproject):
             warnings = (
@@ -200,7 +202,11 @@ def _parse(root: Path, path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
             hint="save the file as UTF-8",
         ) from None
     except OSError as exc:
-        raise LockgateError(f"cannot read: {exc.strerror}", where=label) from None
+        raise LockgateError(
+            f"cannot read: {exc.strerror}",
+            where=label,
+            hint="make it a readable text file (not a folder or a link to a missing file)",
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
