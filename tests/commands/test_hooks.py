@@ -151,3 +151,17 @@ def test_files_the_config_excludes_do_not_block_a_commit(repo: Path) -> None:
     git(repo, "add", "real.env")
     blocked = git(repo, "commit", "-m", "real", check=False)
     assert blocked.returncode != 0 and "real.env:1" in blocked.stderr
+
+
+@pytest.mark.parametrize("engines", ['["detect-secrets"]', '["gitleaks"]', "[]"])
+def test_lockgate_rules_block_whatever_engines_the_stage_is_configured_with(
+    repo: Path, engines: str
+) -> None:
+    main(["hooks", "install", str(repo)])
+    (repo / "lockgate.toml").write_text(
+        f'[project]\nname = "r"\n\n[stages.secrets]\nengines = {engines}\n'
+    )
+    (repo / "k.env").write_text(f"GITHUB_TOKEN={make_canaries(23)['github']}\n")
+    git(repo, "add", "lockgate.toml", "k.env")
+    blocked = git(repo, "commit", "-m", "leak", check=False)
+    assert blocked.returncode != 0 and "k.env:1" in blocked.stderr

@@ -141,9 +141,10 @@ def _known(root: Path, revs: list[str]) -> list[str]:
 
 def _settings(root: Path) -> tuple[Settings, list[str]]:
     options, notes = _options(root)
-    engines = tuple(
-        e for e in options.get("engines", (LOCKGATE, GITLEAKS)) if e != "detect-secrets"
-    )
+    # lockgate's own rules always run in a hook (they are what makes it block anything); of the
+    # configured engines, gitleaks joins them (detect-secrets cannot scan a diff).
+    configured = options.get("engines", (LOCKGATE, GITLEAKS))
+    engines = (LOCKGATE, *(e for e in configured if e == GITLEAKS))
     binary = gitleaks.find(options.get("gitleaks_path", ""))[0] if GITLEAKS in engines else None
     if GITLEAKS in engines and binary is None:
         notes.append(f"gitleaks not found, only lockgate's own rules ran ({gitleaks.INSTALL_HINT})")
