@@ -303,3 +303,22 @@ def test_the_summary_names_a_stage_in_error(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     summary = done.stdout.split("\nrun ", 1)[1]
     assert "test: ERROR — timed out after 1s" in summary, done.stdout
+
+
+def test_history_and_baseline_keep_to_their_project_in_a_shared_store(tmp_path: Path) -> None:
+    env = {**os.environ, "CI": "1", "LOCKGATE_DATABASE_URL": f"sqlite:///{tmp_path / 'team.db'}"}
+
+    def shared(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [PY, "-m", "lockgate", *args]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+
+    files = {"lockgate.toml": '[project]\nname = "alpha"\n', "app.py": "import os\n"}
+    alpha = write_project(tmp_path / "alpha", files)
+    beta = write_project(tmp_path / "beta", {**CLEAN, "lockgate.toml": '[project]\nname = "b"\n'})
+    assert shared("run", str(alpha), "--only", "lint").returncode == 1
+    assert shared("run", str(beta), "--only", "lint").returncode == 0  # the newest run in the store
+    history = shared("history", str(alpha)).stdout
+    assert history.count(" failed ") == 1 and " passed " not in history, history
+    done = shared("baseline", "update", str(alpha))
+    assert "1 finding(s)" in done.stdout, done.stdout + done.stderr
+    assert shared("run", str(alpha), "--only", "lint").returncode == 0

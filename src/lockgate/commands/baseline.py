@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from lockgate.config.loader import load_config
 from lockgate.engine.baseline import write_file
 from lockgate.errors import LockgateError
 from lockgate.store.repository import Store
@@ -29,8 +30,14 @@ def execute(args: argparse.Namespace) -> int:
     store = Store.open_existing(root)
     if store is None:
         raise _nothing_recorded()
+    project = load_config(root).project.name
     with store:
-        run = store.get_run(args.run or _latest(store))
+        run = store.get_run(args.run or _latest(store, project))
+    if run.project != project:
+        raise LockgateError(
+            f"run {run.id} is of project '{run.project}', not '{project}'",
+            hint="pick one of this project's runs from `lockgate history`",
+        )
     path = write_file(root, run)
     count = sum(len(r.findings) for r in run.results)
     print(f"baseline: {count} finding(s) of run {run.id} accepted as known in {path}")
@@ -38,8 +45,8 @@ def execute(args: argparse.Namespace) -> int:
     return 0
 
 
-def _latest(store: Store) -> str:
-    runs = store.list_runs(limit=1)
+def _latest(store: Store, project: str) -> str:
+    runs = store.list_runs(project=project, limit=1)  # a team store holds other projects' runs
     if not runs:
         raise _nothing_recorded()
     return runs[0].id

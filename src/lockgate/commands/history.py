@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lockgate.cli.argtypes import positive_int
+from lockgate.config.loader import load_config
 from lockgate.store.repository import Store
 
 
@@ -18,12 +19,13 @@ def add_parser(sub: Any) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    store = Store.open_existing(Path(args.path).resolve())
+    root = Path(args.path).resolve()
+    store = Store.open_existing(root)
     if store is None:
         runs = []
     else:
-        with store:
-            runs = store.list_runs(limit=args.limit)
+        with store:  # a team store holds every project's runs: show this one's
+            runs = store.list_runs(project=load_config(root).project.name, limit=args.limit)
     if not runs:
         print("no runs recorded yet; start one with `lockgate run`")
         return 0
