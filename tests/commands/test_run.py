@@ -322,3 +322,13 @@ def test_history_and_baseline_keep_to_their_project_in_a_shared_store(tmp_path: 
     done = shared("baseline", "update", str(alpha))
     assert "1 finding(s)" in done.stdout, done.stdout + done.stderr
     assert shared("run", str(alpha), "--only", "lint").returncode == 0
+
+
+def test_error_messages_do_not_pass_control_sequences_to_the_terminal(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", CLEAN)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    hostile = blocker / "evil\x1b]0;pwned\x07\u202e"
+    done = lockgate("run", str(project), "--only", "lint", "--report-dir", str(hostile))
+    assert_clean_error(done, "cannot write reports", "evil]0;pwned\\u202e")
+    assert "\x1b" not in done.stderr and "\u202e" not in done.stderr

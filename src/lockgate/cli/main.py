@@ -11,6 +11,7 @@ from importlib import import_module
 
 from lockgate import __version__
 from lockgate.errors import ExitCode, LockgateError
+from lockgate.reports.text import clean
 
 # One line per subcommand module under lockgate.commands; each has
 # `add_parser(subparsers)` which registers its parser with `set_defaults(func=execute)`.
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except LockgateError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(clean(exc.render()), file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -71,8 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("LOCKGATE_DEBUG"):
             raise
         print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in lockgate; rerun with LOCKGATE_DEBUG=1 for the traceback and report it",
+            clean(f"internal error: {type(exc).__name__}: {exc}")
+            + "\n  this is a bug in lockgate; rerun with LOCKGATE_DEBUG=1 for the traceback and report it",
             file=sys.stderr,
         )
         return ExitCode.INTERNAL
