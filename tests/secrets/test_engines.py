@@ -26,11 +26,15 @@ def test_pinned_versions_are_installed() -> None:
     assert detect_secrets.version(ds) == detect_secrets.PINNED
 
 
-def test_gitleaks_report_is_private_and_removed(tree: tuple[Path, str]) -> None:
+def test_gitleaks_report_is_private_and_removed(
+    tree: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory, monkeypatch
+) -> None:
     root, token = tree
-    before = set(Path(tempfile.gettempdir()).glob("lockgate-gitleaks-*"))
+    # a temp root of its own: other lockgate runs on the machine use the shared one meanwhile
+    private = tmp_path_factory.mktemp("tmp")
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     (found,) = gitleaks.scan_dir(gitleaks.find()[0] or "", root, 2, 60)
-    assert set(Path(tempfile.gettempdir()).glob("lockgate-gitleaks-*")) == before
+    assert list(private.iterdir()) == []
     assert (found.path, found.line, found.rule_id) == ("a.py", 1, "github-pat")
     assert found.digest is None and found.locator and found.locator.startswith("cols:")
     assert_no_canaries([repr(found)], [token])
