@@ -234,7 +234,7 @@ def test_help_and_version(args: list[str]) -> None:
 
 def test_terminal_summary_shows_hostile_file_names_inert(tmp_path: Path) -> None:
     name = "evil\x1b]0;pwned\x07\u202egnp.py"
-    project = write_project(tmp_path / "p", {**CLEAN, name: "import os\n"})
+    project = write_project(tmp_path / "p\x1b[2J", {**CLEAN, name: "import os\n"})
     done = lockgate("run", str(project), "--only", "lint")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "\x1b" not in done.stdout and "\u202e" not in done.stdout

@@ -12,7 +12,7 @@ from lockgate.cli.argtypes import positive_int
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
 from lockgate.errors import LockgateError
 from lockgate.model import Status, result_to_dict
-from lockgate.reports.text import one_line
+from lockgate.reports.text import clean, one_line
 
 
 def add_parser(sub: Any) -> None:
@@ -116,4 +116,4 @@ def print_summary(outcome: RunOutcome, stream: Any) -> None:
             )
     html = outcome.reports.get("html")
     if html is not None:
-        print(f"report: {html}", file=stream)
+        print(f"report: {clean(str(html))}", file=stream)
