@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
-from lockgate.secrets.sources import Skipped, SkipReason, parse_diff, push_revs, read_text
+from lockgate.secrets.sources import (
+    Skipped,
+    SkipReason,
+    history_chunks,
+    parse_diff,
+    push_revs,
+    read_text,
+)
 
 DIFF = "\n".join(
     [
@@ -63,3 +71,30 @@ def test_read_text_skip_reasons(tmp_path: Path) -> None:
     ]:
         got = read_text(tmp_path, name, 10)
         assert isinstance(got, Skipped) and got.reason is reason, name
+
+
+def test_history_includes_what_a_merge_commit_itself_added(tmp_path: Path) -> None:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "t")
+    (tmp_path / "c.py").write_text("a = 1\n")
+    git("add", "c.py")
+    git("commit", "-qm", "one")
+    git("checkout", "-q", "-b", "side")
+    (tmp_path / "c.py").write_text("a = 2\n")
+    git("commit", "-qam", "side")
+    git("checkout", "-q", "main")
+    (tmp_path / "c.py").write_text("a = 3\n")
+    git("commit", "-qam", "main")
+    git("merge", "-q", "side")  # conflicts: resolved below with a line neither side had
+    (tmp_path / "c.py").write_text("a = 4\nresolved_with = 'merge-only line'\n")
+    git("add", "c.py")
+    git("commit", "-qm", "merge")
+    merge = git("rev-parse", "HEAD")
+
+    chunks = [c for c in history_chunks(tmp_path, ["HEAD"], 60) if c.commit == merge]
+    assert any("merge-only line" in c.text and c.path == "c.py" for c in chunks)

@@ -116,23 +116,35 @@ def head_sha(root: Path) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
+# A merge commit's own additions (a conflict resolved with a new line, an "evil merge"): plain
+# `git log -p` shows no diff for merges at all. `remerge` (git >= 2.36) shows just what the merge
+# added over git's automatic merge; older gits get `-m` (a diff against each parent: slower, and
+# the side branch's lines again, which de-duplicate by value).
+_MERGE_DIFFS = ("--diff-merges=remerge", "-m")
+
+
 def history_chunks(root: Path, revs: Sequence[str], timeout: float) -> Iterator[Chunk]:
-    """Added lines of every commit in `revs` (git log arguments, e.g. ["HEAD"] or ["a..b"])."""
-    done = _git(
-        root,
-        [
-            "log",
-            "-p",
-            "-U0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-renames",
-            "--format=%x00%H",
-            *revs,
-            "--",
-        ],
-        timeout,
-    )
+    """Added lines of every commit in `revs` (git log arguments, e.g. ["HEAD"] or ["a..b"]),
+    merge commits included."""
+    for merges in _MERGE_DIFFS:
+        done = _git(
+            root,
+            [
+                "log",
+                "-p",
+                "-U0",
+                merges,
+                "--no-color",
+                "--no-ext-diff",
+                "--no-renames",
+                "--format=%x00%H",
+                *revs,
+                "--",
+            ],
+            timeout,
+        )
+        if done.returncode == 0 or "diff-merges" not in done.stderr:
+            break
     if done.returncode != 0:
         raise GitFailed(done.describe())
     return parse_diff(done.stdout)
