@@ -8,6 +8,7 @@ from typing import ClassVar
 from lockgate.config.options import Option
 from lockgate.deploy import environments as envs
 from lockgate.deploy.flow import TARGETS, Settings, Source, context, deploy
+from lockgate.deploy.image import source_tag
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
 from lockgate.stages.interface import StageContext
@@ -52,7 +53,8 @@ class DeployStage:
             with Store.open(ctx.project) as store:
                 out = deploy(settings, env, Source(ctx.git.commit, ctx.git.branch), store)
         except LockgateError as exc:
-            return _failed(env.name, exc, time.monotonic() - start)
+            version = source_tag(ctx.project, ctx.git.commit)
+            return _failed(env.name, version, exc, time.monotonic() - start)
         dep = out.deployment
         notes = "; ".join(out.notes)
         return StageResult(
@@ -65,8 +67,11 @@ class DeployStage:
         )
 
 
-def _failed(env: str, exc: LockgateError, seconds: float) -> StageResult:
-    """A failed deployment is a finding: the previous version keeps serving, the record says failed."""
+def _failed(env: str, version: str, exc: LockgateError, seconds: float) -> StageResult:
+    """A failed deployment is a finding: the previous version keeps serving, the record says failed.
+
+    Its fingerprint names the version: a baseline that holds one failed deploy must not hide
+    the failures of later versions (a new-only gate would pass them)."""
     text = exc.message + (f" (fix: {exc.hint})" if exc.hint else "")
     return StageResult(
         stage="deploy",
@@ -78,7 +83,7 @@ def _failed(env: str, exc: LockgateError, seconds: float) -> StageResult:
                 rule_id="deploy-failed",
                 message=f"deploy to {env} failed: {text}",
                 severity=Severity.HIGH,
-                fingerprint=fingerprint("deploy-failed", "lockgate.toml", env),
+                fingerprint=fingerprint("deploy-failed", "lockgate.toml", f"{env} {version}"),
                 location=Location("lockgate.toml"),
             ),
         ),
