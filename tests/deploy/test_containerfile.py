@@ -210,3 +210,25 @@ def test_a_node_project_without_a_lock_file_still_installs(tmp_path: Path) -> No
     assert "npm install --omit=dev" in unlocked
     (project / "package-lock.json").write_text("{}")
     assert "npm ci --omit=dev" in _generate(project, tmp_path / "b").read_text()
+
+
+def test_the_default_ignore_file_keeps_a_node_apps_bin_folder(tmp_path: Path) -> None:
+    node = find_or_generate(
+        FIXTURES / "deploy" / "node-stack",
+        tmp_path / "n",
+        file="",
+        base_image="",
+        port=1,
+        health_path="/",
+    )
+    dotnet = find_or_generate(
+        FIXTURES / "deploy" / "dotnet-stack",
+        tmp_path / "d",
+        file="",
+        base_image="",
+        port=1,
+        health_path="/",
+    )
+    assert node.ignore_file is not None and dotnet.ignore_file is not None
+    assert "bin" not in node.ignore_file.read_text().split()  # express starts from bin/www
+    assert {"bin", "obj"} <= set(dotnet.ignore_file.read_text().split())

@@ -42,9 +42,9 @@ node_modules
 .pytest_cache
 .mypy_cache
 .ruff_cache
-bin
-obj
 """
+# .NET build output; other stacks keep bin/ (a Node app's `bin/www`, scripts)
+STACK_IGNORE = {"dotnet": "bin\nobj\n"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def find_or_generate(
     if not any((project / n).is_file() for n in IGNORE_NAMES):
         # podman takes it through --ignorefile, Docker (BuildKit) beside the Dockerfile
         ignore = out_dir / "Containerfile.generated.dockerignore"
-        ignore.write_text(DEFAULT_IGNORE)
+        ignore.write_text(DEFAULT_IGNORE + STACK_IGNORE.get(stack, ""))
     return Source(path, generated=True, stack=stack, ignore_file=ignore)
 
 
