@@ -23,9 +23,20 @@ def _help_of(parser: argparse.ArgumentParser, name: str) -> str:
     return ""
 
 
-def _section(prefix: str, parser: argparse.ArgumentParser, parent: argparse.ArgumentParser) -> list[str]:
+def _section(
+    prefix: str, parser: argparse.ArgumentParser, parent: argparse.ArgumentParser
+) -> list[str]:
     name = prefix.split()[-1]
-    lines = [f"### `{prefix}`", "", _help_of(parent, name), "", "```", parser.format_usage().strip(), "```", ""]
+    lines = [
+        f"### `{prefix}`",
+        "",
+        _help_of(parent, name),
+        "",
+        "```",
+        parser.format_usage().strip(),
+        "```",
+        "",
+    ]
     rows = []
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
