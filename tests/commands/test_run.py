@@ -332,3 +332,11 @@ def test_error_messages_do_not_pass_control_sequences_to_the_terminal(tmp_path: 
     done = lockgate("run", str(project), "--only", "lint", "--report-dir", str(hostile))
     assert_clean_error(done, "cannot write reports", "evil]0;pwned\\u202e")
     assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
+
+
+def test_a_file_named_dot_lockgate_is_named_as_the_problem(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", {**CLEAN, ".lockgate": "someone's notes\n"})
+    assert_clean_error(
+        lockgate("run", str(project), "--only", "lint"), ".lockgate: is not a folder"
+    )
+    assert (project / ".lockgate").read_text() == "someone's notes\n"

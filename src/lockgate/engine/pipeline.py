@@ -203,6 +203,13 @@ def _project_root(path: Path) -> Path:
 
 
 def _report_dir(requested: Path | None, root: Path, run_id: str) -> Path:
+    private = root / ".lockgate"
+    if private.exists() and not private.is_dir():
+        raise LockgateError(
+            "is not a folder: lockgate keeps its store, cache and reports in it",
+            where=str(private),
+            hint=f"move the file aside (mv {private} {private}.bak) and rerun",
+        )
     path = requested if requested is not None else root / ".lockgate" / "reports" / run_id
     try:
         path.mkdir(parents=True, exist_ok=True)
