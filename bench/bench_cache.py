@@ -1,6 +1,6 @@
 """Warm re-run vs cold run of `lockgate run examples/tenancy-api --only lint,test`.
 
-Targets: warm ≤ 1 s and at least 10× faster than cold. Both are measured in this run, on a copy of
+Targets: warm ≤ 1 s and at least 10x faster than cold. Both are measured in this run, on a copy of
 the example (its .venv linked in), as whole `lockgate` processes, so start-up counts too.
 """
 
@@ -35,7 +35,9 @@ def timed_run(project: Path) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lockgate-bench-") as tmp:
         project = Path(tmp) / "tenancy-api"
-        shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", ".lockgate", "wheels"))
+        shutil.copytree(
+            EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", ".lockgate", "wheels")
+        )
         (project / ".venv").symlink_to(EXAMPLE / ".venv")
         cold = timed_run(project)
         warm = min(timed_run(project) for _ in range(3))

@@ -61,7 +61,9 @@ def run_stage(stage: type[Stage], project: Path, tmp_path: Path, **options: Any)
 def copy_project(src: Path, dest: Path, *, git: bool = False) -> Path:
     """Copy a sample project (without caches) to `dest`; optionally make it a git repo with one commit."""
     shutil.copytree(
-        src, dest, ignore=shutil.ignore_patterns(".lockgate", "__pycache__", ".pytest_cache", ".venv")
+        src,
+        dest,
+        ignore=shutil.ignore_patterns(".lockgate", "__pycache__", ".pytest_cache", ".venv"),
     )
     if git:
         init_git(dest)
