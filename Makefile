@@ -52,8 +52,8 @@ test: bootstrap
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 lint: bootstrap
-	.venv/bin/ruff check src tests
-	.venv/bin/ruff format --check src tests
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
 
 bench: bootstrap
 	@set -euo pipefail; \
