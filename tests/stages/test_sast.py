@@ -210,3 +210,15 @@ def test_secret_values_the_engines_quote_are_redacted_in_findings_and_artifacts(
     shown = [f"{f.message} {f.help_text} {f.location}" for f in result.findings]
     assert_no_canaries([*shown, tmp_path / "artifacts"], values.values())
     assert not (tmp_path / "artifacts" / "sast" / "checkov-input").exists()
+
+
+@needs_all
+def test_a_parse_error_does_not_quote_the_code_it_could_not_parse(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    value = "".join(reversed("kq8Zr2LmW7vXn4Tp9Bc"))  # a credential in a format no rule knows
+    (project / "app.js").write_text(f'function (( {{\n eval("{value}" + x)\n')
+    result = run_stage(SastStage, project, tmp_path, engines=["semgrep"])
+    (skipped,) = [f for f in result.findings if f.rule_id == SKIPPED_RULE]
+    assert skipped.location.path == "app.js" and "Syntax error" in skipped.message
+    assert_no_canaries([skipped.message, tmp_path / "artifacts"], [value])

@@ -21,6 +21,9 @@ CONFIDENCES = ("high", "medium", "low")
 _SOURCE_KEYS = frozenset({"code", "lines", "snippet", "code_block", "fixed_lines", "contextRegion"})
 # Messages that quote the flagged literal itself (bandit B105-B107: "Possible hardcoded password: 'x'").
 _QUOTED_VALUE = re.compile(r"(hardcoded password:?\s*)'.*'", re.IGNORECASE)
+# Parse errors that quote the offending code (semgrep: "Syntax error at line a.py:3:\n `...` was
+# unexpected"): the code may be the line with a credential on it.
+_QUOTED_CODE = re.compile(r"(Syntax error at line [^\n`]*?):?\s*`[^`]*`(?: was unexpected)?")
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class ChunkedRun:
 
 def redact_text(text: str) -> str:
     """`text` without a flagged literal it quotes or any value lockgate's secret rules recognise."""
+    text = _QUOTED_CODE.sub(lambda m: m.group(1) + " (code not shown)", text)
     return scrub(_QUOTED_VALUE.sub(lambda m: m.group(1) + REDACTED, text))
 
 
