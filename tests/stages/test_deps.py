@@ -13,7 +13,7 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from lockgate.deps.sources.local_dir import SYNC_STAMP
-from lockgate.model import Severity, StageResult, Status
+from lockgate.model import Severity, StageResult, Status, fingerprint
 from lockgate.stages.deps import SBOM_FILE, STALE_RULE, UNCHECKED_RULE, UNPARSABLE_RULE, DepsStage
 from tests.testing.harness import FIXTURES, SHARED, copy_project, make_context, run_stage
 
@@ -131,6 +131,9 @@ def test_fail_on_unchecked_turns_gaps_into_failing_findings(poly, tmp_path: Path
     assert all(f.severity is Severity.HIGH for f in gaps.values())
     assert gaps[UNCHECKED_RULE].message.startswith("2 packages not checked")
     assert gaps[UNCHECKED_RULE].where == "requirements.txt:3"
+    stale = gaps[STALE_RULE]  # no machine path: the same finding on every machine and in baselines
+    assert stale.where == "lockgate.toml"
+    assert stale.fingerprint == fingerprint(STALE_RULE, "lockgate.toml", "advisory data age")
 
 
 def test_unreachable_osv_service_is_reported_and_nothing_is_called_clean(tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ class DepsStage:
         findings += [_problem_finding(p, strict) for p in problems]
         if strict:
             findings += _unchecked_findings(check.unchecked, skipped)
-            findings += [_stale_finding(stale, sources)] if stale else []
+            findings += [_stale_finding(stale)] if stale else []
         source_failed = any(a.error for a in answers)
         gaps = bool(check.unchecked or skipped or problems or stale or source_failed)
         return StageResult(
@@ -326,8 +326,9 @@ def _unchecked_findings(
     return findings
 
 
-def _stale_finding(stale: tuple[str, int], sources: Sequence[AdvisorySource]) -> Finding:
-    where = ", ".join(str(getattr(s, "root", s.name)) for s in sources)
+def _stale_finding(stale: tuple[str, int]) -> Finding:
+    """One finding for the whole run, pointing at the config where the data and its age are set
+    (no machine path in it, so baselines stay portable)."""
     return Finding(
         stage="deps",
         tool="lockgate-deps",
@@ -335,7 +336,8 @@ def _stale_finding(stale: tuple[str, int], sources: Sequence[AdvisorySource]) ->
         message=f"advisory data is {stale[1]} days old (newest record {stale[0]}): packages were "
         "checked against outdated data",
         severity=Severity.HIGH,
-        fingerprint=fingerprint(STALE_RULE, where, ""),
+        fingerprint=fingerprint(STALE_RULE, "lockgate.toml", "advisory data age"),
+        location=Location("lockgate.toml"),
         help_text="Run `lockgate advisories sync --dest DIR` where the network allows it, or raise "
         "max_advisory_age_days.",
     )
