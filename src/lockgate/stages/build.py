@@ -30,7 +30,7 @@ class BuildStage:
     name: ClassVar[str] = "build"
     needs: ClassVar[tuple[str, ...]] = tuple(s for s in STATIC if s in BUILTIN)
     description: ClassVar[str] = (
-        "container image (Podman or Docker) from the Containerfile or a stack template; lints it"
+        "Container image (Podman or Docker) from the Containerfile or a stack template; lints it"
     )
     options: ClassVar[tuple[Option, ...]] = (
         Option("version", "str", "", "Extra image tag and org.opencontainers.image.version."),

@@ -19,7 +19,7 @@ class DeployStage:
     name: ClassVar[str] = "deploy"
     needs: ClassVar[tuple[str, ...]] = ("build",)
     description: ClassVar[str] = (
-        "deploy the built version to an environment (default: this branch's review environment), "
+        "Deploy the built version to an environment (default: this branch's review environment), "
         "health-checked, rolled back by itself, recorded"
     )
     options: ClassVar[tuple[Option, ...]] = (

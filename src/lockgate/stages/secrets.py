@@ -51,7 +51,7 @@ class SecretsStage:
     name: ClassVar[str] = "secrets"
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = (
-        "no secret in the working tree or the git history (redacted findings)"
+        "Secrets in the working tree and the git history (values always redacted)"
     )
     options: ClassVar[tuple[Option, ...]] = (
         Option("engines", "list[str]", list(ALL), "scanners to run and merge", check=_engines),
