@@ -242,3 +242,21 @@ def test_declared_branch_rules_apply_to_any_environment(tmp_path: Path, store: S
         settings, env, Source("ab" * 20, "release", "1.0"), store, target=FakeTarget(), build=False
     )
     assert out.deployment.status is S.SUCCEEDED
+
+
+def test_the_record_is_written_before_the_build_so_a_crash_there_is_never_unrecorded(
+    tmp_path: Path, store: Store
+) -> None:
+    seen: list[list[tuple[str, DeploymentStatus]]] = []
+
+    class InterruptedDuringChecks(FakeTarget):
+        def check(self, ctx):  # type: ignore[no-untyped-def]
+            seen.append(_history(store, "staging"))
+            raise KeyboardInterrupt  # Ctrl-C while the image builds
+
+    with pytest.raises(KeyboardInterrupt):
+        _deploy(tmp_path, store, InterruptedDuringChecks(), "1.0")
+    assert seen == [[("1.0", S.IN_PROGRESS)]]
+    [dep] = store.deployments(environment="staging")
+    assert (dep.status, dep.detail) == (S.FAILED, "interrupted")
+    assert dep.finished is not None

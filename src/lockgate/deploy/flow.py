@@ -47,6 +47,8 @@ class Records(envs.History, Protocol):
 
     def mark_orphan_deployments_failed(self) -> list[int]: ...
 
+    def set_deployment_image(self, dep_id: int, image_digest: str | None) -> None: ...
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -178,13 +180,17 @@ def deploy(
         why_plan = target.plan_only(ctx)
         if why_plan is not None:
             return _plan(settings, ctx, target, base, why_plan)
+        # recorded before the build: a crash from here on leaves an in-progress record that the
+        # next deploy marks failed, never no record at all
+        dep_id = records.add_deployment(base)
         try:
             target.check(ctx)
             release = _release(settings, ctx, version, commit, build, records)
-        except LockgateError as exc:
-            _record_failed(records, base, exc.message)
+        except BaseException as exc:
+            records.finish_deployment(dep_id, DeploymentStatus.FAILED, datetime.now(UTC), _why(exc))
             raise
-        return _go(settings, ctx, target, records, base, release)
+        records.set_deployment_image(dep_id, release.image_digest)
+        return _go(settings, ctx, target, records, base, release, dep_id=dep_id)
 
 
 ORPHAN_DETAIL = "the deploying process died before it finished (found by the next deploy)"
@@ -283,22 +289,10 @@ def _has_containerfile(settings: Settings) -> bool:
     return any((settings.project / n).is_file() for n in ("Containerfile", "Dockerfile"))
 
 
-def _record_failed(records: Records, base: Deployment, detail: str) -> None:
-    now = datetime.now(UTC)
-    records.add_deployment(
-        Deployment(
-            base.service,
-            base.environment,
-            base.version,
-            base.commit,
-            base.image_digest,
-            base.started,
-            DeploymentStatus.FAILED,
-            base.triggered_by,
-            finished=now,
-            detail=detail[:2000],
-        )
-    )
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return str(getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")[:2000]
 
 
 def _go(
@@ -310,7 +304,9 @@ def _go(
     release: Release,
     *,
     replaces: Deployment | None = None,
+    dep_id: int | None = None,
 ) -> Outcome:
+    """Switch to `release`; `dep_id` is the in-progress record when the caller already wrote it."""
     dep = Deployment(
         base.service,
         base.environment,
@@ -322,7 +318,8 @@ def _go(
         base.triggered_by,
         detail=base.detail,
     )
-    dep_id = records.add_deployment(dep)
+    if dep_id is None:
+        dep_id = records.add_deployment(dep)
     envs.write_record(ctx.state_dir, ctx.environment)
     try:
         live = target.deploy(ctx, release)
@@ -336,12 +333,7 @@ def _go(
             exit_code=ExitCode.GATE_FAILED,
         ) from exc
     except BaseException as exc:
-        what = (
-            "interrupted"
-            if isinstance(exc, KeyboardInterrupt)
-            else (getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}")
-        )
-        records.finish_deployment(dep_id, DeploymentStatus.FAILED, datetime.now(UTC), str(what))
+        records.finish_deployment(dep_id, DeploymentStatus.FAILED, datetime.now(UTC), _why(exc))
         raise
     finished = datetime.now(UTC)
     records.finish_deployment(dep_id, DeploymentStatus.SUCCEEDED, finished, live.detail)

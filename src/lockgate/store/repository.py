@@ -227,6 +227,17 @@ class Store:
             if done.rowcount == 0:
                 raise _unknown_deployment(dep_id)
 
+    def set_deployment_image(self, dep_id: int, image_digest: str | None) -> None:
+        """The image a deployment runs, once built (the record itself is written before the build)."""
+        with self._write() as conn:
+            done = conn.execute(
+                sa.update(deployments)
+                .where(deployments.c.id == dep_id)
+                .values(image_digest=image_digest)
+            )
+            if done.rowcount == 0:
+                raise _unknown_deployment(dep_id)
+
     def mark_orphan_deployments_failed(self) -> list[int]:
         """Mark IN_PROGRESS deployments whose process (on this host) is gone as FAILED."""
         marked = self._mark_orphans(
