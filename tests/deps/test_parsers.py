@@ -122,7 +122,7 @@ def test_ecosystems() -> None:
         ("App.csproj", b"<Project>\n  <ItemGroup>\n</Project>\n", 3, "invalid XML"),
         (
             "Gemfile.lock",
-            b"GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.3)\n    nokogiri (\n",
+            b"GEM\n  remote: https://gems.example.invalid/\n  specs:\n    rack (2.2.3)\n    nokogiri (\n",
             5,
             "unexpected gem line",
         ),
