@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from lockgate.config.loader import load_config
+from lockgate.engine.context import stage_context
 from lockgate.gitinfo import read_git
-from lockgate.stages.interface import StageContext
 from lockgate.stages.registry import all_stages
 
 
@@ -28,16 +27,7 @@ def execute(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="lockgate-stages-") as scratch:
         for name, cls in stages.items():
             settings = config.stages[name]
-            ctx = StageContext(
-                project=root,
-                artifacts=Path(scratch),
-                options=MappingProxyType(dict(settings.options)),
-                gate=settings.gate,
-                run_id="stages",
-                git=git,
-                service=config.project.name,
-                config=config,
-            )
+            ctx = stage_context(config, name, artifacts=Path(scratch), run_id="stages", git=git)
             why = cls().available(ctx)
             state = "available" if why is None else "unavailable"
             if not settings.enabled:

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TextIO
 
 from lockgate.config.loader import Config, load_config
 from lockgate.engine import baseline as baselines
 from lockgate.engine.cache import StageCache
+from lockgate.engine.context import stage_context
 from lockgate.engine.events import Progress, StageEvent, choose_progress
 from lockgate.engine.gate import apply_gate
 from lockgate.engine.graph import Plan, build_plan
@@ -149,20 +149,16 @@ def _context_factory(
     config: Config, request: RunRequest, report_dir: Path, run_id: str, git: GitInfo
 ) -> Any:
     def make(name: str, upstream: Mapping[str, StageResult]) -> StageContext:
-        settings = config.stages[name]
-        options = {**settings.options, **request.overrides.get(name, {})}
         artifacts = report_dir / "artifacts" / name
         artifacts.mkdir(parents=True, exist_ok=True)
-        return StageContext(
-            project=config.root,
+        return stage_context(
+            config,
+            name,
             artifacts=artifacts,
-            options=MappingProxyType(options),
-            gate=settings.gate,
             run_id=run_id,
             git=git,
-            service=config.project.name,
-            upstream=MappingProxyType(dict(upstream)),
-            config=config,
+            overrides=request.overrides.get(name),
+            upstream=upstream,
         )
 
     return make
