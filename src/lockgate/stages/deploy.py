@@ -9,6 +9,7 @@ from lockgate.config.options import Option
 from lockgate.deploy import environments as envs
 from lockgate.deploy.flow import TARGETS, Settings, Source, context, deploy
 from lockgate.deploy.image import source_tag
+from lockgate.deploy.interface import Environment
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
 from lockgate.stages.interface import StageContext
@@ -33,10 +34,7 @@ class DeployStage:
 
     def available(self, ctx: StageContext) -> str | None:
         try:
-            settings = Settings.from_config(ctx.config)
-            env = envs.resolve(
-                str(ctx.options["environment"]), settings.environments, ctx.git.branch
-            )
+            settings, env = _target(ctx)
             TARGETS[str(settings.deploy["target"])]().check(context(settings, env))
         except LockgateError as exc:
             return exc.message + (f"; {exc.hint}" if exc.hint else "")
@@ -47,8 +45,7 @@ class DeployStage:
 
     def run(self, ctx: StageContext) -> StageResult:
         start = time.monotonic()
-        settings = Settings.from_config(ctx.config)
-        env = envs.resolve(str(ctx.options["environment"]), settings.environments, ctx.git.branch)
+        settings, env = _target(ctx)
         try:
             with Store.open(ctx.project) as store:
                 out = deploy(settings, env, Source(ctx.git.commit, ctx.git.branch), store)
@@ -65,6 +62,13 @@ class DeployStage:
             summary=f"{dep.version} serving at {out.url} ({env.name})"
             + (f"; {notes}" if notes else ""),
         )
+
+
+def _target(ctx: StageContext) -> tuple[Settings, Environment]:
+    """The deploy settings and the environment this stage deploys to."""
+    settings = Settings.from_config(ctx.config)
+    env = envs.resolve(str(ctx.options["environment"]), settings.environments, ctx.git.branch)
+    return settings, env
 
 
 def _failed(env: str, version: str, exc: LockgateError, seconds: float) -> StageResult:
