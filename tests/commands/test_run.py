@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,18 @@ def test_missing_project_folder(tmp_path: Path) -> None:
     assert_clean_error(lockgate("run", str(tmp_path / "nope")), "does not exist")
 
 
+def _wait_for_running_run(db: Path, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with closing(sqlite3.connect(db)) as conn:
+                if conn.execute("select 1 from runs where status = 'running'").fetchone():
+                    return
+        except sqlite3.Error:
+            pass  # not created yet
+        time.sleep(0.1)
+    raise AssertionError("the run never started")
+
+
 def test_ctrl_c_stops_children_and_records_the_run_as_interrupted(tmp_path: Path) -> None:
     marker = tmp_path / "child-survived"
     slow_test = (
@@ -199,8 +212,11 @@ def test_ctrl_c_stops_children_and_records_the_run_as_interrupted(tmp_path: Path
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a background job inherits SIGINT ignored, and Python then never sees Ctrl-C: start clean
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(3)
+    _wait_for_running_run(project / ".lockgate" / "lockgate.db", deadline=time.monotonic() + 60)
+    time.sleep(1.5)  # the project's test is now sleeping inside the test stage
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=30)
     assert child.returncode == 130, out + err
