@@ -137,6 +137,21 @@ class TestCase:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """Something a stage could not check: named, counted, with why and how to fix it.
+
+    A stage that leaves anything unchecked is never plainly "passed": the run verdict, every
+    report and the exit code (with `fail_on_unchecked`) say so. `what` names the thing (a file, a
+    package, an engine, a git range); `count` is how many items it stands for (e.g. 31 packages).
+    """
+
+    what: str
+    reason: str
+    count: int = 1
+    fix: str = ""
+
+
+@dataclass(frozen=True)
 class StageResult:
     stage: str
     status: Status
@@ -148,9 +163,14 @@ class StageResult:
     cached: bool = False
     summary: str = ""  # one line: why it passed/failed/was skipped
     test_cases: tuple[TestCase, ...] = ()
+    unchecked: tuple[Unchecked, ...] = ()  # what the stage could not check (never silently clean)
 
     def with_(self, **changes: Any) -> StageResult:
         return replace(self, **changes)
+
+    @property
+    def unchecked_count(self) -> int:
+        return sum(u.count for u in self.unchecked)
 
     @property
     def open_findings(self) -> tuple[Finding, ...]:
@@ -217,6 +237,7 @@ def result_from_dict(data: dict[str, Any]) -> StageResult:
         cached=bool(data["cached"]),
         summary=str(data.get("summary", "")),
         test_cases=tuple(TestCase(**t) for t in data.get("test_cases", ())),
+        unchecked=tuple(Unchecked(**u) for u in data.get("unchecked", ())),
     )
 
 
@@ -245,6 +266,7 @@ __all__ = [
     "StageResult",
     "Status",
     "TestCase",
+    "Unchecked",
     "fingerprint",
     "result_from_dict",
     "result_to_dict",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -163,14 +163,15 @@ def test_env_prune_removes_review_environments_whose_branch_is_gone(
     project = _project(FIXTURES / "deploy/python-stack", tmp_path / "svc", "prune")
     env_dir = project / ".lockgate/env/review-feature-gone"
     env_dir.mkdir(parents=True)
+    created = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
     (env_dir / "env.json").write_text(
         '{"name": "review-feature-gone", "kind": "review", "branch": "feature/gone",'
-        ' "created": "2026-11-26T10:00:00+00:00"}'
+        f' "created": "{created}"}}'
     )
     assert main(["env", "prune", "--dry-run", str(project)]) == 0
-    assert (
-        "would remove review-feature-gone: branch feature/gone is gone" in capsys.readouterr().out
-    )
+    out = capsys.readouterr().out
+    assert "would remove review-feature-gone: branch feature/gone is gone" in out
+    assert "TTL" not in out  # one hour old: only the gone branch applies
     assert env_dir.exists()
     assert main(["env", "prune", str(project)]) == 0
     assert "1 environment(s) removed" in capsys.readouterr().out

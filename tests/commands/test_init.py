@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import argparse
 from pathlib import Path
 
@@ -101,6 +103,13 @@ def test_commented_suppression_example_is_valid_when_uncommented(tmp_path: Path)
     written.write_text("\n".join(lines[:start] + example) + "\n")
     (suppression,) = load_config(root, FAKE_STAGES).suppressions
     assert suppression.stage == "lint" and suppression.reason
+    assert not suppression.expired(datetime.date.today())  # never written already expired
+
+
+def test_example_expiry_is_relative_to_the_clock() -> None:
+    far = datetime.date(2040, 5, 1)
+    text = render_config("svc", "main", (), FAKE_STAGES, today=far)
+    assert "# expires = 2040-07-30" in text
 
 
 def test_odd_folder_names_are_escaped(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from lockgate.deploy.environments import (
     existing,
     prune_reason,
     resolve,
+    review_expiry,
     state_dir,
     write_record,
 )
@@ -75,4 +76,17 @@ def test_prune_reasons(tmp_path: Path) -> None:
     assert prune_reason(tmp_path, alive, 72, now) is None
     assert prune_reason(tmp_path, gone, 72, now) == "branch feature/gone is gone"
     assert "past the 72 h TTL" in (prune_reason(tmp_path, old, 72, now) or "")
+    old_gone = EnvRecord("review-feature-gone", "review", now - timedelta(hours=100), "feature/gone")
+    both = prune_reason(tmp_path, old_gone, 72, now) or ""
+    assert "past the 72 h TTL" in both and "branch feature/gone is gone" in both  # every reason
     assert prune_reason(tmp_path, staging, 72, now) is None  # only review environments go
+
+
+def test_review_expiry_is_pure_and_lists_every_reason() -> None:
+    now = datetime(2030, 1, 10, tzinfo=UTC)  # any clock: the rule only compares times it is given
+    rec = EnvRecord("review-x", "review", now - timedelta(hours=73), "x")
+    assert review_expiry(rec, 72, now, branch_gone=False) == ("73 h old, past the 72 h TTL",)
+    assert review_expiry(rec, 72, now - timedelta(hours=2), branch_gone=None) == ()
+    assert len(review_expiry(rec, 72, now, branch_gone=True)) == 2
+    staging = EnvRecord("staging", "staging", now - timedelta(days=999))
+    assert review_expiry(staging, 72, now, branch_gone=True) == ()

@@ -35,7 +35,7 @@ def test_status_shows_version_and_warns_about_long_lived_environments(tmp_path: 
     assert by_name["staging"].version == "3.1"
     assert by_name["staging"].last_deploy.startswith("succeeded ")
     assert by_name["production"].version == "-"
-    assert "past its 72 h TTL" in by_name["review-old-branch"].warning
+    assert "past the 72 h TTL" in by_name["review-old-branch"].warning
     assert "not declared" in by_name["qa-2019"].warning
     text = render_rows(rows, ("environment", "url", "version", "since", "age", "state"))
     assert "warning: qa-2019:" in text and "warning: review-old-branch:" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -156,9 +157,17 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 
 def render_config(
-    name: str, branch: str, stacks: tuple[str, ...], stages: Mapping[str, type[Stage]]
+    name: str,
+    branch: str,
+    stacks: tuple[str, ...],
+    stages: Mapping[str, type[Stage]],
+    today: datetime.date | None = None,
 ) -> str:
-    """A minimal, commented lockgate.toml that load_config accepts for these stages."""
+    """A minimal, commented lockgate.toml that load_config accepts for these stages.
+
+    The example suppression expires 90 days after `today`, so it is never written already expired.
+    """
+    example_expiry = (today or datetime.date.today()) + datetime.timedelta(days=90)
     found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
     run = {o.name: o.default for o in schema.RUN.options}
     parts = [
@@ -186,7 +195,7 @@ def render_config(
         '# rule = "E501"',
         '# path = "tests/*"',
         '# reason = "long test data lines are fine"',
-        "# expires = 2027-03-31",
+        f"# expires = {example_expiry.isoformat()}",
     ]
     return "\n".join(parts) + "\n"
 

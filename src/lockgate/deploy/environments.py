@@ -214,13 +214,33 @@ def branch_exists(project: Path, branch: str) -> bool | None:
     return done.returncode == 0
 
 
-def prune_reason(project: Path, rec: EnvRecord, ttl_hours: float, now: datetime) -> str | None:
-    """Why a review environment should go (older than the TTL, or its branch is gone), or None."""
+def review_expiry(
+    rec: EnvRecord, ttl_hours: float, now: datetime, branch_gone: bool | None = None
+) -> tuple[str, ...]:
+    """Every reason a review environment has outlived its use: past the TTL, its branch gone.
+
+    `branch_gone` is None when git cannot tell. Non-review environments never expire.
+    """
     if rec.kind != REVIEW:
-        return None
+        return ()
+    reasons: list[str] = []
     age = (now - rec.created).total_seconds() / 3600
     if age > ttl_hours:
-        return f"{age:.0f} h old, past the {ttl_hours:g} h TTL"
-    if rec.branch and branch_exists(project, rec.branch) is False:
-        return f"branch {rec.branch} is gone"
-    return None
+        reasons.append(f"{age:.0f} h old, past the {ttl_hours:g} h TTL")
+    if rec.branch and branch_gone:
+        reasons.append(f"branch {rec.branch} is gone")
+    return tuple(reasons)
+
+
+def branch_gone(project: Path, rec: EnvRecord) -> bool | None:
+    """True when the review environment's branch no longer exists; None when git cannot tell."""
+    if rec.kind != REVIEW or not rec.branch:
+        return None
+    exists = branch_exists(project, rec.branch)
+    return None if exists is None else not exists
+
+
+def prune_reason(project: Path, rec: EnvRecord, ttl_hours: float, now: datetime) -> str | None:
+    """Why a review environment should go (every reason that applies, joined), or None."""
+    reasons = review_expiry(rec, ttl_hours, now, branch_gone(project, rec))
+    return "; ".join(reasons) or None

@@ -75,11 +75,10 @@ def _row(
     )
     if not declared:
         warning = f"'{name}' is not declared in lockgate.toml any more; remove it"
-    elif rec is not None and rec.kind == envs.REVIEW and age is not None and age > ttl:
-        warning = (
-            f"review environment lives {age:.0f} h, past its {ttl:g} h TTL: "
-            "`lockgate env prune` removes it"
-        )
+    elif rec is not None and (
+        reasons := envs.review_expiry(rec, ttl, now, envs.branch_gone(settings.project, rec))
+    ):
+        warning = f"review environment {'; '.join(reasons)}: `lockgate env prune` removes it"
     return Row(
         name,
         env.kind,

@@ -77,10 +77,12 @@ class RunRow(Owner, Base):
         sa.Index(None, "project", "started"),
         sa.Index(None, "project", "branch", "status", "started"),
         sa.Index(None, "status"),
+        sa.Index("ix_runs_project_key_started", "project_key", "started"),
     )
 
     id: Mapped[str] = mapped_column(primary_key=True)
     project: Mapped[str]
+    project_key: Mapped[str | None]  # stable identity: configured id, else git remote, else name
     branch: Mapped[str | None]
     commit_sha: Mapped[str | None]
     status: Mapped[str] = mapped_column(sa.String(16))
@@ -107,6 +109,9 @@ class StageResultRow(Base):
     metrics: Mapped[list[Any]] = mapped_column(sa.JSON)  # [[name, value, unit], ...]
     artifacts: Mapped[list[Any]] = mapped_column(sa.JSON)  # [path, ...]
     tool_versions: Mapped[list[Any]] = mapped_column(sa.JSON)  # [[tool, version], ...]
+    unchecked: Mapped[list[Any]] = mapped_column(  # [{what, reason, count, fix}, ...]
+        sa.JSON, server_default=sa.text("'[]'")
+    )
 
 
 def _result_fk() -> sa.ForeignKey:
