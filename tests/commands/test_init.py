@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-
 import argparse
+import datetime
 from pathlib import Path
 
 import pytest
 
 from lockgate.cli.main import main
 from lockgate.commands import init
-from lockgate.commands.init import base_branch, detect_stacks, init_project
+from lockgate.commands.init import base_branch, detect_stacks, init_project, render_config
 from lockgate.config.loader import load_config
 from lockgate.errors import LockgateError
 from lockgate.model import Severity
