@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from lockgate.cli.main import main
+from lockgate.config.loader import load_config
+from lockgate.deploy.flow import gate_stages
 from lockgate.deploy.health import probe
-from lockgate.model import DeploymentStatus, Run, RunStatus
+from lockgate.model import DeploymentStatus, Run, RunStatus, StageResult, Status
 from lockgate.store.repository import Store
 from tests.testing.containers import (
     HEALTH,
@@ -45,6 +47,14 @@ def _project(src: Path, dest: Path, name: str) -> Path:
     git(project, "-c", "user.email=t@lockgate.invalid", "-c", "user.name=t", "add", "-A")
     git(project, "-c", "user.email=t@lockgate.invalid", "-c", "user.name=t", "commit", "-qm", "x")
     return project
+
+
+def _passed_run(store: Store, project: Path, service: str, commit: str) -> None:
+    """A run of `commit` that ran every enabled gate and passed (what production asks for)."""
+    now = datetime.now(UTC)
+    gates = gate_stages(load_config(project))
+    results = tuple(StageResult(g, Status.PASSED) for g in gates)
+    store.save_run(Run("r1", service, now, RunStatus.PASSED, now, "main", commit, results))
 
 
 @pytest.fixture
@@ -89,9 +99,7 @@ def test_deploy_status_rollback_env_list(
     assert main(["deploy", "production", "--version", "2.0.0", str(project)]) == 2
     assert "2.0.0 has no succeeded deployment to 'staging'" in capsys.readouterr().err
     with Store.open(project) as store:
-        now = datetime.now(UTC)
-        store.begin_run(Run("r1", service, now, RunStatus.RUNNING, branch="main", commit=commit))
-        store.finish_run("r1", RunStatus.PASSED, now)
+        _passed_run(store, project, service, commit)
     assert main(["deploy", "production", "--version", commit[:12], str(project)]) == 0
     assert f"deployed {service} {commit[:12]} to production" in capsys.readouterr().out
     assert not (project / ".lockgate/env/production/build").exists()  # the staged image, no rebuild

@@ -14,7 +14,7 @@ from lockgate.deploy.image import slug
 from lockgate.deploy.interface import Environment
 from lockgate.deploy.options import DEFAULT_ENVIRONMENTS, ENVIRONMENT_OPTIONS
 from lockgate.errors import LockgateError
-from lockgate.model import Deployment, DeploymentStatus, Run, RunStatus
+from lockgate.model import Deployment, DeploymentStatus, Run, RunStatus, Status
 from lockgate.tools import proc
 
 REVIEW = "review"
@@ -83,6 +83,8 @@ class History(Protocol):
 
     def list_runs(self, project: str | None = None, limit: int = 20) -> list[Run]: ...
 
+    def stage_outcomes(self, run_id: str) -> dict[str, Status]: ...
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -90,21 +92,36 @@ class Candidate:
     version: str
     commit: str | None
     branch: str | None  # the branch the version comes from, as far as lockgate knows
+    dirty: bool = False  # the checkout has uncommitted changes
 
 
-def admission(env: Environment, cand: Candidate, history: History, base_branch: str) -> str | None:
+def admission(
+    env: Environment,
+    cand: Candidate,
+    history: History,
+    base_branch: str,
+    gates: tuple[str, ...] = (),
+) -> str | None:
     """None when `cand` may deploy to `env`, else the reason it may not (see `refusal`)."""
-    found = refusal(env, cand, history, base_branch)
+    found = refusal(env, cand, history, base_branch, gates)
     return None if found is None else found[0]
 
 
+DIRTY_MARK = "-dirty-"  # in a version built from uncommitted changes (image.source_tag)
+
+
 def refusal(
-    env: Environment, cand: Candidate, history: History, base_branch: str
+    env: Environment,
+    cand: Candidate,
+    history: History,
+    base_branch: str,
+    gates: tuple[str, ...] = (),
 ) -> tuple[str, str] | None:
     """None when `cand` may deploy to `env`, else (the reason it may not, the fix).
 
-    Production (built in): only from the default branch, only a version that succeeded in every
-    required environment (staging by default) and whose commit has a passed run.
+    Production (built in): only a clean commit of the default branch, only a version that
+    succeeded in every required environment (staging by default), and only a commit with a run
+    that ran every enabled gate (`gates`) and passed.
     """
     production = env.kind == PRODUCTION
     branches = env.branches or ((base_branch,) if production else ())
@@ -115,6 +132,10 @@ def refusal(
             f"{cand.version} comes from {cand.branch or 'no branch'}",
             f"merge the change into {branches[0]}, check out {branches[0]} and deploy from there",
         )
+    if production:
+        found = _unclean(env, cand)
+        if found is not None:
+            return found
     requires = env.requires or (("staging",) if production else ())
     for req in requires:
         deps = history.deployments(service=cand.service, environment=req, limit=500)
@@ -124,20 +145,77 @@ def refusal(
                 f"deploy it to '{req}' and verify it there first: lockgate deploy {req}",
             )
     if env.require_passed_run or production:
-        if not cand.commit:
-            return (
-                f"version {cand.version} has no commit to check gates for",
-                "deploy from a git checkout with the change committed",
-            )
-        runs = history.list_runs(project=cand.service, limit=500)
-        mine = [r for r in runs if r.commit == cand.commit]
-        if not any(r.status is RunStatus.PASSED for r in mine):
-            seen = f" (its runs: {', '.join(r.status.value for r in mine)})" if mine else ""
-            return (
-                f"commit {cand.commit[:12]} has no passed `lockgate run`{seen}",
-                "run `lockgate run` on this commit, fix what fails, then deploy again",
-            )
+        return _gates_refusal(cand, history, gates)
     return None
+
+
+def _unclean(env: Environment, cand: Candidate) -> tuple[str, str] | None:
+    """Production takes a clean commit only: no uncommitted changes, now or in the version."""
+    fix = (
+        "commit the changes, deploy that commit to staging, run `lockgate run` on it, "
+        "then deploy to production"
+    )
+    if cand.dirty:
+        return (
+            f"the working tree has uncommitted changes; '{env.name}' takes only a clean commit",
+            fix,
+        )
+    if DIRTY_MARK in cand.version:
+        return (
+            f"version {cand.version} was built from a dirty tree (uncommitted changes); "
+            f"'{env.name}' takes only a clean commit",
+            fix,
+        )
+    return None
+
+
+_GATE_OK = (Status.PASSED, Status.WARNED)
+
+
+def run_shortfall(history: History, run: Run, gates: tuple[str, ...]) -> str | None:
+    """None when `run` ran every gate in `gates` and passed, else what it lacks (one phrase)."""
+    if run.status is not RunStatus.PASSED:
+        return f"is {run.status.value}"
+    outcomes = history.stage_outcomes(run.id)
+    missing = [g for g in gates if g not in outcomes]
+    bad = [f"{s} {st.value}" for s, st in outcomes.items() if st not in _GATE_OK]
+    problems = []
+    if missing:
+        problems.append(f"did not run {', '.join(missing)} (left out by --only/--skip)")
+    if bad:
+        problems.append(f"has {', '.join(bad)}")
+    return "; ".join(problems) or None
+
+
+def _gates_refusal(
+    cand: Candidate, history: History, gates: tuple[str, ...]
+) -> tuple[str, str] | None:
+    fix = (
+        "run `lockgate run` on this commit with every enabled stage (no --only/--skip), "
+        "fix what fails, then deploy again"
+    )
+    if not cand.commit:
+        return (
+            f"version {cand.version} has no commit to check gates for",
+            "deploy from a git checkout with the change committed",
+        )
+    runs = history.list_runs(project=cand.service, limit=500)
+    mine = [r for r in runs if r.commit == cand.commit and r.status is not RunStatus.RUNNING]
+    shortfalls = []
+    for run in mine:
+        lack = run_shortfall(history, run, gates)
+        if lack is None:
+            return None
+        shortfalls.append(f"run {run.id} {lack}")
+    if not mine:
+        why = f"commit {cand.commit[:12]} has no passed `lockgate run`"
+    else:
+        listed = "; ".join(shortfalls[:3]) + ("; ..." if len(shortfalls) > 3 else "")
+        why = (
+            f"commit {cand.commit[:12]} has no passed `lockgate run` that ran every enabled "
+            f"gate ({', '.join(gates) or 'none enabled'}): {listed}"
+        )
+    return why, fix
 
 
 _PASSED = (DeploymentStatus.SUCCEEDED,)  # a rolled-back version was found bad

@@ -14,7 +14,15 @@ from lockgate.deploy import engine as engines
 from lockgate.deploy import environments as envs
 from lockgate.deploy.command import CommandTarget
 from lockgate.deploy.container import ContainerTarget
-from lockgate.deploy.image import BuildRequest, build_image, repository, slug, source_tag
+from lockgate.deploy.image import (
+    BuildRequest,
+    build_image,
+    dirty_suffix,
+    is_dirty,
+    repository,
+    slug,
+    source_tag,
+)
 from lockgate.deploy.interface import (
     DeployContext,
     DeployFailed,
@@ -60,6 +68,8 @@ class Settings:
     container: Mapping[str, Any]
     deploy: Mapping[str, Any]
     environments: dict[str, Mapping[str, Any]]
+    gates: tuple[str, ...] = ()  # enabled gate stages: production needs a run that ran them all
+    project_id: str | None = None  # a configured project identity, if the config has one
 
     @property
     def health(self) -> HealthSpec:
@@ -72,6 +82,7 @@ class Settings:
     def from_config(cls, config: Any) -> Settings:
         """From a loaded lockgate Config (its `sections`), defaults where a section is missing."""
         sections = config.sections
+        configured = getattr(config.project, "id", None)
         return cls(
             project=config.root,
             service=config.project.name,
@@ -79,13 +90,28 @@ class Settings:
             container=_filled(CONTAINER_OPTIONS, sections.get("container")),
             deploy=_filled(DEPLOY_OPTIONS, sections.get("deploy")),
             environments=envs.declared(sections.get("environments")),
+            gates=gate_stages(config),
+            project_id=str(configured) if configured else None,
         )
 
     def with_(self, **section_changes: Mapping[str, Any]) -> Settings:
         """A copy with some keys of `container`/`deploy` changed (tests, CLI flags)."""
         c = {**self.container, **section_changes.get("container", {})}
         d = {**self.deploy, **section_changes.get("deploy", {})}
-        return Settings(self.project, self.service, self.base_branch, c, d, self.environments)
+        return replace(self, container=c, deploy=d)
+
+
+def gate_stages(config: Any) -> tuple[str, ...]:
+    """The enabled stages that are gates (a stage whose class says `gate = False`, as the deploy
+    stage does, is an action, not a check), in registry order."""
+    from lockgate.stages.registry import all_stages
+
+    classes = all_stages()
+    return tuple(
+        name
+        for name, stage in config.stages.items()
+        if stage.enabled and getattr(classes.get(name), "gate", True)
+    )
 
 
 def load_settings(project: Path) -> Settings:
@@ -147,16 +173,18 @@ def deploy(
     """Deploy the project at `source` to `env`; raise LockgateError (recorded) when it fails."""
     target = target or TARGETS[str(settings.deploy["target"])]()
     ctx = context(settings, env)
-    version = source.version or source_tag(settings.project, source.commit)
     commit = source.commit
+    dirty = commit is not None and is_dirty(settings.project)
+    version = _version(settings, source, dirty, ctx)
     if env.kind == envs.PRODUCTION or env.requires or env.branches or env.require_passed_run:
         mismatch = _promotion_mismatch(records, settings, env, version, commit)
         refused = (mismatch, "check out that commit and deploy again") if mismatch else None
         refused = refused or envs.refusal(
             env,
-            envs.Candidate(settings.service, version, commit, source.branch),
+            envs.Candidate(settings.service, version, commit, source.branch, dirty),
             records,
             settings.base_branch,
+            settings.gates,
         )
         if refused is not None:
             raise LockgateError(
@@ -191,6 +219,22 @@ def deploy(
             raise
         records.set_deployment_image(dep_id, release.image_digest)
         return _go(settings, ctx, target, records, base, release, dep_id=dep_id)
+
+
+def _version(settings: Settings, source: Source, dirty: bool, ctx: DeployContext) -> str:
+    """The version to record: --version, else the commit's tag. A build of uncommitted changes
+    never carries a clean version's name: `--version 2.0` from a dirty tree becomes
+    `2.0-dirty-<digest>`, so it can never be promoted as 2.0."""
+    if source.version is None:
+        return source_tag(settings.project, source.commit)
+    if not dirty:
+        return source.version
+    version = source.version + dirty_suffix(settings.project)
+    ctx.notes.append(
+        f"the working tree has uncommitted changes: recorded as version {version}, "
+        f"not {source.version} (commit them to deploy {source.version})"
+    )
+    return version
 
 
 ORPHAN_DETAIL = "the deploying process died before it finished (found by the next deploy)"

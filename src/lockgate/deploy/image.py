@@ -51,15 +51,18 @@ def repository(service: str, container: Mapping[str, Any]) -> str:
 def source_tag(project: Path, commit: str | None) -> str:
     """The commit sha (12 characters); `<sha>-dirty-<digest>` with uncommitted changes, so a
     build of changed files never overwrites the commit's own tag; a files digest outside git."""
-    files = fsutil.project_files(project)
     if commit:
-        if not _dirty(project):
-            return commit[:12]
-        return f"{commit[:12]}-dirty-{fsutil.digest_files(project, files)[:8]}"
-    return "files-" + fsutil.digest_files(project, files)[:12]
+        return commit[:12] + (dirty_suffix(project) if is_dirty(project) else "")
+    return "files-" + fsutil.digest_files(project, fsutil.project_files(project))[:12]
 
 
-def _dirty(project: Path) -> bool:
+def dirty_suffix(project: Path) -> str:
+    """`-dirty-<digest of the files>`: what marks a version built from uncommitted changes."""
+    return f"-dirty-{fsutil.digest_files(project, fsutil.project_files(project))[:8]}"
+
+
+def is_dirty(project: Path) -> bool:
+    """True when git reports uncommitted changes (lockgate's own state folder aside)."""
     if proc.which("git") is None:
         return False
     argv = ["git", "status", "--porcelain", "--", ".", ":(exclude).lockgate"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,8 +28,9 @@ from lockgate.model import (
     StageResult,
     Status,
     TestCase,
+    Unchecked,
 )
-from lockgate.store import database, liveness, migrate
+from lockgate.store import database, delivery, liveness, migrate
 from lockgate.store.schema import (
     clean_text,
     deployments,
@@ -123,7 +124,7 @@ class Store:
         try:
             with self._write() as conn:
                 conn.execute(sa.insert(runs).values(row))
-        except sa.exc.IntegrityError:
+        except database.Conflict:
             raise LockgateError(f"a run with id {run.id!r} is already in the store") from None
 
     def save_run(self, run: Run) -> None:
@@ -133,8 +134,12 @@ class Store:
             for position, result in enumerate(run.results):
                 _insert_result(conn, run.id, position, result)
 
-    def save_result(self, run_id: str, result: StageResult) -> None:
-        """Store a stage result with its findings and test cases; replaces one of the same stage."""
+    def save_result(self, run_id: str, result: StageResult, position: int | None = None) -> None:
+        """Store a stage result with its findings and test cases; replaces one of the same stage.
+
+        `position`: its place in the run (the plan order, whatever order stages finish in);
+        default: where a result of that stage already is, else after the last one.
+        """
         with self._write() as conn:
             _require(conn, runs, run_id)
             old = conn.execute(
@@ -144,9 +149,8 @@ class Store:
             ).first()
             if old is not None:
                 conn.execute(sa.delete(stage_results).where(stage_results.c.id == old.id))
-                position = old.position
-            else:
-                position = _next_position(conn, run_id)
+            if position is None:
+                position = old.position if old is not None else _next_position(conn, run_id)
             _insert_result(conn, run_id, position, result)
 
     def finish_run(self, run_id: str, status: RunStatus, finished: datetime) -> None:
@@ -178,6 +182,14 @@ class Store:
             if row is None:
                 raise unknown_run(run_id)
             return _run_from_row(row, _load_results(conn, run_id))
+
+    def stage_outcomes(self, run_id: str) -> dict[str, Status]:
+        """Stage name → status of one run's stored results (light: no findings or test cases)."""
+        query = sa.select(stage_results.c.stage, stage_results.c.status).where(
+            stage_results.c.run_id == run_id
+        )
+        with self._read() as conn:
+            return {row.stage: Status(row.status) for row in conn.execute(query)}
 
     def last_green_run(self, project: str, branch: str) -> Run | None:
         """The newest PASSED run of `project` on `branch`, with results."""
@@ -245,6 +257,26 @@ class Store:
         )
         return [int(i) for i in marked]
 
+    def dead_deployments(self, ids: Iterable[int]) -> set[int]:
+        """Of `ids`, the IN_PROGRESS deployments whose process (on this host) is gone; read-only."""
+        wanted = [int(i) for i in ids]
+        if not wanted:
+            return set()
+        me = liveness.me()
+        d = deployments.c
+        query = sa.select(d.id, d.pid, d.process_start).where(
+            d.id.in_(wanted),
+            d.status == DeploymentStatus.IN_PROGRESS.value,
+            d.host == me.host,
+        )
+        with self._read() as conn:
+            rows = list(conn.execute(query))
+        return {
+            int(r.id)
+            for r in rows
+            if liveness.is_gone(liveness.Owner(me.host, r.pid, r.process_start))
+        }
+
     def deployments(
         self, service: str | None = None, environment: str | None = None, limit: int = 100
     ) -> list[Deployment]:
@@ -280,6 +312,82 @@ class Store:
             query = query.where(incidents.c.service == service)
         with self._read() as conn:
             return [_incident_from_row(r) for r in conn.execute(query)]
+
+    # --- delivery metrics (queries in lockgate.store.delivery) ----------------------------------
+
+    def environment_deployments(
+        self, environment: str, service: str | None = None
+    ) -> list[Deployment]:
+        """Every deployment to `environment`, oldest first (by when it finished)."""
+        with self._read() as conn:
+            return delivery.deployments_in(conn, environment, service)
+
+    def environment_incidents(self, environment: str, service: str | None = None) -> list[Incident]:
+        """Every incident in `environment`, oldest first."""
+        with self._read() as conn:
+            return delivery.incidents_in(conn, environment, service)
+
+    def services(self) -> list[str]:
+        """Every service with a deployment or an incident in the store."""
+        with self._read() as conn:
+            return delivery.services(conn)
+
+    def get_incident(self, inc_id: int) -> Incident:
+        with self._read() as conn:
+            found = delivery.get_incident(conn, inc_id)
+        if found is None:
+            raise LockgateError(
+                f"no incident with id {inc_id} in the store",
+                hint="list them with `lockgate incident list`",
+            )
+        return found
+
+    def get_deployment(self, dep_id: int) -> Deployment | None:
+        with self._read() as conn:
+            return delivery.get_deployment(conn, dep_id)
+
+    def import_deployment(self, dep: Deployment, key: str) -> int | None:
+        """Record a finished deployment from history once: None when `key` is already stored."""
+        row = _deployment_row(dep) | {"status": dep.status.value, "finished": dep.finished}
+        with self._write() as conn:
+            if delivery.find_imported(conn, deployments, dep.service, key) is not None:
+                return None
+            return _new_id(conn.execute(sa.insert(deployments).values(row | {"import_key": key})))
+
+    def import_incident(self, inc: Incident, key: str) -> int | None:
+        """Record an incident from history once: None when `key` is already stored."""
+        with self._write() as conn:
+            if delivery.find_imported(conn, incidents, inc.service, key) is not None:
+                return None
+            if inc.cause_deployment_id is not None:
+                _require(conn, deployments, inc.cause_deployment_id)
+            row = _incident_row(inc) | {"import_key": key}
+            return _new_id(conn.execute(sa.insert(incidents).values(row)))
+
+    def change_sets(self, service: str) -> dict[int, delivery.ChangeSet]:
+        with self._read() as conn:
+            return delivery.change_sets_of(conn, service)
+
+    def save_change_set(
+        self,
+        change_set: delivery.ChangeSet,
+        deployed_at: datetime,
+        found: Sequence[delivery.ChangeRecord],
+    ) -> None:
+        with self._write() as conn:
+            delivery.replace_change_set(conn, change_set, deployed_at, found)
+
+    def drop_change_sets(self, deployment_ids: Iterable[int]) -> None:
+        with self._write() as conn:
+            delivery.drop_change_sets(conn, deployment_ids)
+
+    def leads(self, service: str, since: datetime, until: datetime) -> list[delivery.Lead]:
+        with self._read() as conn:
+            return delivery.leads(conn, service, since, until)
+
+    def shipped_by(self, service: str, sha_prefix: str) -> int | None:
+        with self._read() as conn:
+            return delivery.shipped_by(conn, service, sha_prefix)
 
     # --- metric points --------------------------------------------------------------------------
 
@@ -381,9 +489,10 @@ def _insert_result(conn: sa.Connection, run_id: str, position: int, result: Stag
         "duration": float(result.duration),
         "cached": bool(result.cached),
         "summary": result.summary,
-        "metrics": [[_clean(m.name), float(m.value), _clean(m.unit)] for m in result.metrics],
+        "metrics": [[_clean(m.name), _number(m.value), _clean(m.unit)] for m in result.metrics],
         "artifacts": [_clean(a) for a in result.artifacts],
         "tool_versions": [[_clean(t), _clean(v)] for t, v in result.tool_versions],
+        "unchecked": [_unchecked_row(u) for u in result.unchecked],
     }
     result_id = _new_id(conn.execute(sa.insert(stage_results).values(row)))
     keys = {"stage_result_id": result_id, "run_id": run_id}
@@ -422,6 +531,26 @@ def _finding_row(position: int, f: Finding) -> dict[str, Any]:
         "state": f.state.value,
         "state_reason": f.state_reason,
     }
+
+
+def _unchecked_row(u: Unchecked) -> dict[str, Any]:
+    return {
+        "what": _clean(u.what),
+        "reason": _clean(u.reason),
+        "count": int(u.count),
+        "fix": _clean(u.fix),
+    }
+
+
+def _unchecked_from_row(data: Any) -> Unchecked:
+    return Unchecked(str(data["what"]), str(data["reason"]), int(data["count"]), str(data["fix"]))
+
+
+def _number(value: float) -> float:
+    """A metric value as the stage gave it: an integer stays an integer (42, not 42.0)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return float(value)
 
 
 def _test_row(position: int, t: TestCase) -> dict[str, Any]:
@@ -465,13 +594,14 @@ def _result_from_row(
         stage=row.stage,
         status=Status(row.status),
         findings=found,
-        metrics=tuple(Metric(name, float(value), unit) for name, value, unit in row.metrics),
+        metrics=tuple(Metric(name, _number(value), unit) for name, value, unit in row.metrics),
         artifacts=tuple(row.artifacts),
         duration=row.duration,
         tool_versions=tuple((tool, version) for tool, version in row.tool_versions),
         cached=bool(row.cached),
         summary=row.summary,
         test_cases=tests,
+        unchecked=tuple(_unchecked_from_row(u) for u in row.unchecked or ()),
     )
 
 
@@ -537,6 +667,7 @@ def _incident_row(inc: Incident) -> dict[str, Any]:
         "cause_deployment_id": inc.cause_deployment_id,
         "cause_commit": inc.cause_commit,
         "source": inc.source,
+        "title": inc.title,
     }
 
 
@@ -550,6 +681,7 @@ def _incident_from_row(row: sa.Row[Any]) -> Incident:
         cause_commit=row.cause_commit,
         source=row.source,
         id=row.id,
+        title=row.title,
     )
 
 
