@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,9 +28,8 @@ from lockgate.model import (
     StageResult,
     Status,
     TestCase,
-    Unchecked,
 )
-from lockgate.store import database, delivery, liveness, migrate
+from lockgate.store import database, liveness, migrate
 from lockgate.store.schema import (
     clean_text,
     deployments,
@@ -124,7 +123,7 @@ class Store:
         try:
             with self._write() as conn:
                 conn.execute(sa.insert(runs).values(row))
-        except database.Conflict:
+        except sa.exc.IntegrityError:
             raise LockgateError(f"a run with id {run.id!r} is already in the store") from None
 
     def save_run(self, run: Run) -> None:
@@ -134,12 +133,8 @@ class Store:
             for position, result in enumerate(run.results):
                 _insert_result(conn, run.id, position, result)
 
-    def save_result(self, run_id: str, result: StageResult, position: int | None = None) -> None:
-        """Store a stage result with its findings and test cases; replaces one of the same stage.
-
-        `position`: its place in the run (the plan order, whatever order stages finish in);
-        default: where a result of that stage already is, else after the last one.
-        """
+    def save_result(self, run_id: str, result: StageResult) -> None:
+        """Store a stage result with its findings and test cases; replaces one of the same stage."""
         with self._write() as conn:
             _require(conn, runs, run_id)
             old = conn.execute(
@@ -149,8 +144,9 @@ class Store:
             ).first()
             if old is not None:
                 conn.execute(sa.delete(stage_results).where(stage_results.c.id == old.id))
-            if position is None:
-                position = old.position if old is not None else _next_position(conn, run_id)
+                position = old.position
+            else:
+                position = _next_position(conn, run_id)
             _insert_result(conn, run_id, position, result)
 
     def finish_run(self, run_id: str, status: RunStatus, finished: datetime) -> None:
@@ -313,82 +309,6 @@ class Store:
         with self._read() as conn:
             return [_incident_from_row(r) for r in conn.execute(query)]
 
-    # --- delivery metrics (queries in lockgate.store.delivery) ----------------------------------
-
-    def environment_deployments(
-        self, environment: str, service: str | None = None
-    ) -> list[Deployment]:
-        """Every deployment to `environment`, oldest first (by when it finished)."""
-        with self._read() as conn:
-            return delivery.deployments_in(conn, environment, service)
-
-    def environment_incidents(self, environment: str, service: str | None = None) -> list[Incident]:
-        """Every incident in `environment`, oldest first."""
-        with self._read() as conn:
-            return delivery.incidents_in(conn, environment, service)
-
-    def services(self) -> list[str]:
-        """Every service with a deployment or an incident in the store."""
-        with self._read() as conn:
-            return delivery.services(conn)
-
-    def get_incident(self, inc_id: int) -> Incident:
-        with self._read() as conn:
-            found = delivery.get_incident(conn, inc_id)
-        if found is None:
-            raise LockgateError(
-                f"no incident with id {inc_id} in the store",
-                hint="list them with `lockgate incident list`",
-            )
-        return found
-
-    def get_deployment(self, dep_id: int) -> Deployment | None:
-        with self._read() as conn:
-            return delivery.get_deployment(conn, dep_id)
-
-    def import_deployment(self, dep: Deployment, key: str) -> int | None:
-        """Record a finished deployment from history once: None when `key` is already stored."""
-        row = _deployment_row(dep) | {"status": dep.status.value, "finished": dep.finished}
-        with self._write() as conn:
-            if delivery.find_imported(conn, deployments, dep.service, key) is not None:
-                return None
-            return _new_id(conn.execute(sa.insert(deployments).values(row | {"import_key": key})))
-
-    def import_incident(self, inc: Incident, key: str) -> int | None:
-        """Record an incident from history once: None when `key` is already stored."""
-        with self._write() as conn:
-            if delivery.find_imported(conn, incidents, inc.service, key) is not None:
-                return None
-            if inc.cause_deployment_id is not None:
-                _require(conn, deployments, inc.cause_deployment_id)
-            row = _incident_row(inc) | {"import_key": key}
-            return _new_id(conn.execute(sa.insert(incidents).values(row)))
-
-    def change_sets(self, service: str) -> dict[int, delivery.ChangeSet]:
-        with self._read() as conn:
-            return delivery.change_sets_of(conn, service)
-
-    def save_change_set(
-        self,
-        change_set: delivery.ChangeSet,
-        deployed_at: datetime,
-        found: Sequence[delivery.ChangeRecord],
-    ) -> None:
-        with self._write() as conn:
-            delivery.replace_change_set(conn, change_set, deployed_at, found)
-
-    def drop_change_sets(self, deployment_ids: Iterable[int]) -> None:
-        with self._write() as conn:
-            delivery.drop_change_sets(conn, deployment_ids)
-
-    def leads(self, service: str, since: datetime, until: datetime) -> list[delivery.Lead]:
-        with self._read() as conn:
-            return delivery.leads(conn, service, since, until)
-
-    def shipped_by(self, service: str, sha_prefix: str) -> int | None:
-        with self._read() as conn:
-            return delivery.shipped_by(conn, service, sha_prefix)
-
     # --- metric points --------------------------------------------------------------------------
 
     def add_metric_point(
@@ -489,10 +409,9 @@ def _insert_result(conn: sa.Connection, run_id: str, position: int, result: Stag
         "duration": float(result.duration),
         "cached": bool(result.cached),
         "summary": result.summary,
-        "metrics": [[_clean(m.name), _number(m.value), _clean(m.unit)] for m in result.metrics],
+        "metrics": [[_clean(m.name), float(m.value), _clean(m.unit)] for m in result.metrics],
         "artifacts": [_clean(a) for a in result.artifacts],
         "tool_versions": [[_clean(t), _clean(v)] for t, v in result.tool_versions],
-        "unchecked": [_unchecked_row(u) for u in result.unchecked],
     }
     result_id = _new_id(conn.execute(sa.insert(stage_results).values(row)))
     keys = {"stage_result_id": result_id, "run_id": run_id}
@@ -531,26 +450,6 @@ def _finding_row(position: int, f: Finding) -> dict[str, Any]:
         "state": f.state.value,
         "state_reason": f.state_reason,
     }
-
-
-def _unchecked_row(u: Unchecked) -> dict[str, Any]:
-    return {
-        "what": _clean(u.what),
-        "reason": _clean(u.reason),
-        "count": int(u.count),
-        "fix": _clean(u.fix),
-    }
-
-
-def _unchecked_from_row(data: Any) -> Unchecked:
-    return Unchecked(str(data["what"]), str(data["reason"]), int(data["count"]), str(data["fix"]))
-
-
-def _number(value: float) -> float:
-    """A metric value as the stage gave it: an integer stays an integer (42, not 42.0)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return float(value)
 
 
 def _test_row(position: int, t: TestCase) -> dict[str, Any]:
@@ -594,14 +493,13 @@ def _result_from_row(
         stage=row.stage,
         status=Status(row.status),
         findings=found,
-        metrics=tuple(Metric(name, _number(value), unit) for name, value, unit in row.metrics),
+        metrics=tuple(Metric(name, float(value), unit) for name, value, unit in row.metrics),
         artifacts=tuple(row.artifacts),
         duration=row.duration,
         tool_versions=tuple((tool, version) for tool, version in row.tool_versions),
         cached=bool(row.cached),
         summary=row.summary,
         test_cases=tests,
-        unchecked=tuple(_unchecked_from_row(u) for u in row.unchecked or ()),
     )
 
 
@@ -667,7 +565,6 @@ def _incident_row(inc: Incident) -> dict[str, Any]:
         "cause_deployment_id": inc.cause_deployment_id,
         "cause_commit": inc.cause_commit,
         "source": inc.source,
-        "title": inc.title,
     }
 
 
@@ -681,7 +578,6 @@ def _incident_from_row(row: sa.Row[Any]) -> Incident:
         cause_commit=row.cause_commit,
         source=row.source,
         id=row.id,
-        title=row.title,
     )
 
 
