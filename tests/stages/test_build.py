@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -28,17 +27,21 @@ def example_image(tmp_path_factory: pytest.TempPathFactory) -> ExampleImage:
     return shared_example(tmp_path_factory)
 
 
-def _config(**container: object) -> SimpleNamespace:
+def _config(**container: object) -> dict[str, object]:
     given = {"name_prefix": PREFIX, "pull": "never", **container}
-    return SimpleNamespace(sections={"container": given, "deploy": {"health_path": HEALTH}})
+    return {"container": given, "deploy": {"health_path": HEALTH}}
 
 
 def _run(project: Path, tmp_path: Path, version: str = "", **container: object):  # type: ignore[no-untyped-def]
-    ctx = make_context(
-        BuildStage, project, tmp_path / "artifacts", config=_config(**container), version=version
-    )
     commit = git(project, "rev-parse", "HEAD") if (project / ".git").exists() else None
-    ctx = ctx.__class__(**{**ctx.__dict__, "git": GitInfo(is_repo=bool(commit), commit=commit)})
+    ctx = make_context(
+        BuildStage,
+        project,
+        tmp_path / "artifacts",
+        config=_config(**container),
+        git=GitInfo(is_repo=bool(commit), commit=commit),
+        version=version,
+    )
     stage = BuildStage()
     assert stage.available(ctx) is None
     return stage.run(ctx), commit

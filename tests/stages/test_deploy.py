@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from lockgate.model import Status
 from lockgate.stages.deploy import DeployStage
 from tests.testing.harness import make_context
 
 
-def _config(project: Path) -> SimpleNamespace:
-    return SimpleNamespace(
-        root=project,
-        project=SimpleNamespace(name="svc", base_branch="main"),
-        sections={
-            "deploy": {"target": "command", "command": ["false"], "health_timeout": 1.0},
-            "environments": {"staging": {"url": "http://127.0.0.1:9/"}},
-        },
-    )
+def _config(project: Path) -> dict[str, object]:
+    return {
+        "project": {"name": "svc"},
+        "deploy": {"target": "command", "command": ["false"], "health_timeout": 1.0},
+        "environments": {"staging": {"url": "http://127.0.0.1:9/"}},
+    }
 
 
 def _failed_fingerprint(project: Path, tmp_path: Path) -> str:

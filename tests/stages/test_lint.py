@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from lockgate.lint.ruff import severity as ruff_severity
 from lockgate.model import Finding, Severity, Status
 from lockgate.stages.interface import StageContext
-from lockgate.stages.lint import LintStage, ruff_severity
+from lockgate.stages.lint import LintStage
 from tests.testing.harness import (
     EXAMPLES,
     FIXTURES,

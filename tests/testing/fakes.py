@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from lockgate.config.options import Option
 from lockgate.model import Finding, Location, Severity, StageResult, Status, fingerprint
-from lockgate.stages.interface import StageContext
+from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
 
 
@@ -22,12 +22,18 @@ def make_stage(
     command: tuple[str, ...] = (),
     cache: bool = True,
     log: list[str] | None = None,
+    kind: StageKind = StageKind.CHECK,
+    consumes: Input = Input.TREE,
+    provides: Input | None = None,
 ) -> type:
     """A stage class that sleeps, optionally runs a command, and reports the given findings."""
 
     class Fake:
         description: ClassVar[str] = f"fake stage {name}"
         options: ClassVar[tuple[Option, ...]] = ()
+        kind: ClassVar[StageKind]
+        consumes: ClassVar[Input]
+        provides: ClassVar[Input | None]
 
         def available(self, ctx: StageContext) -> str | None:
             return None
@@ -62,6 +68,7 @@ def make_stage(
 
     Fake.name = name  # type: ignore[attr-defined]
     Fake.needs = needs  # type: ignore[attr-defined]
+    Fake.kind, Fake.consumes, Fake.provides = kind, consumes, provides
     Fake.__name__ = f"Fake_{name}"
     return Fake
 

@@ -7,22 +7,17 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-from lockgate.model import Severity, StageResult
+from lockgate.config.loader import config_from_data
+from lockgate.engine.context import stage_context
+from lockgate.model import StageResult
 from lockgate.stages.interface import Gate, GitInfo, Stage, StageContext
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 FIXTURES = REPO / "tests" / "fixtures"
 SHARED = Path(os.environ.get("LOCKGATE_SHARED_DIR") or REPO.parent / "shared")
-
-
-def stage_options(stage: type[Stage], **overrides: Any) -> Mapping[str, Any]:
-    values = {opt.name: opt.default for opt in stage.options}
-    values.update(overrides)
-    return MappingProxyType(values)
 
 
 def make_context(
@@ -32,20 +27,35 @@ def make_context(
     *,
     gate: Gate | None = None,
     upstream: Mapping[str, StageResult] | None = None,
-    config: Any = None,
+    config: Mapping[str, Any] | None = None,
+    git: GitInfo | None = None,
     **options: Any,
 ) -> StageContext:
+    """The context `lockgate run` would give `stage`, built by the same function.
+
+    `config` is lockgate.toml as data (default: none, the built-in defaults; the project's own
+    lockgate.toml is not read), `options` override keys of the stage's section, `gate` its gate keys.
+    """
     artifacts.mkdir(parents=True, exist_ok=True)
-    return StageContext(
-        project=project,
+    data = dict(config or {})
+    if gate is not None:
+        stages = dict(data.get("stages", {}))
+        gate_keys = {
+            "fail_on": gate.fail_on.value,
+            "new_only": gate.new_only,
+            "timeout": gate.timeout,
+        }
+        stages[stage.name] = {**stages.get(stage.name, {}), **gate_keys}
+        data["stages"] = stages
+    loaded = config_from_data(project, data, {stage.name: stage}, label="test config")
+    return stage_context(
+        loaded,
+        stage,
         artifacts=artifacts,
-        options=stage_options(stage, **options),
-        gate=gate or Gate(fail_on=Severity.LOW),
         run_id="test-run",
-        git=GitInfo(is_repo=(project / ".git").exists()),
-        service=project.name,
-        upstream=upstream or {},
-        config=config,
+        git=git or GitInfo(is_repo=(project / ".git").exists()),
+        overrides=options,
+        upstream=upstream,
     )
 
 

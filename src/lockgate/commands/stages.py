@@ -7,11 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from lockgate.config.loader import load_config
-from lockgate.engine.context import stage_context
-from lockgate.gitinfo import read_git
-from lockgate.stages.registry import all_stages
-
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("stages", help="list stages and whether they can run here")
@@ -20,20 +15,28 @@ def add_parser(sub: Any) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    from lockgate.config.loader import load_config
+    from lockgate.engine.context import stage_context
+    from lockgate.engine.graph import derived_needs
+    from lockgate.gitinfo import read_git
+    from lockgate.stages.registry import BUILTIN, all_stages
+
     stages = all_stages()
     root = Path(args.path).resolve()
     config = load_config(root, stages)
     git = read_git(root, config.project.base_branch)  # as `lockgate run` sees the checkout
+    needs = derived_needs(stages)
     with tempfile.TemporaryDirectory(prefix="lockgate-stages-") as scratch:
         for name, cls in stages.items():
             settings = config.stages[name]
-            ctx = stage_context(config, name, artifacts=Path(scratch), run_id="stages", git=git)
+            ctx = stage_context(config, cls, artifacts=Path(scratch), run_id="stages", git=git)
             why = cls().available(ctx)
             state = "available" if why is None else "unavailable"
             if not settings.enabled:
                 state += ", disabled in config"
-            needs = f" (needs {', '.join(cls.needs)})" if cls.needs else ""
-            print(f"{name:<14} {state}{needs}\n    {cls.description}")
+            origin = "" if name in BUILTIN else ", plugin"
+            after = f" (needs {', '.join(needs[name])})" if needs[name] else ""
+            print(f"{name:<14} {cls.kind.value}{origin}, {state}{after}\n    {cls.description}")
             if why is not None:
                 print(f"    why: {why}")
     return 0

@@ -17,12 +17,20 @@ from typing import Any
 from lockgate.config import schema
 from lockgate.config.keylines import KeyPath, key_lines, line_of
 from lockgate.config.options import Option
+from lockgate.config.sections import ContainerSettings, DeploySettings, EnvironmentSettings
 from lockgate.config.validate import (
     Reader,
     describe,
     did_you_mean,
     dotted,
+    freeze,
     warning_line,
+)
+from lockgate.deploy.options import (
+    CONTAINER_OPTIONS,
+    DEFAULT_ENVIRONMENTS,
+    DEPLOY_OPTIONS,
+    ENVIRONMENT_OPTIONS,
 )
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Severity
@@ -71,6 +79,7 @@ def _glob_match(path: str, pattern: str) -> bool:
 class ProjectSettings:
     name: str
     base_branch: str
+    id: str | None = None  # configured stable identity; see lockgate.identity
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,9 @@ class Config:
     suppressions: tuple[Suppression, ...]
     sections: Mapping[str, Any]  # schema.SECTIONS by name, frozen, defaults filled
     warnings: tuple[str, ...]  # "file:line: ... did you mean 'x'?"
+    container: ContainerSettings  # typed views of `sections` that stages read
+    deploy: DeploySettings
+    environments: Mapping[str, EnvironmentSettings]  # the declared ones, else the defaults
     key_lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def where(self, dotted_key: str) -> str:
@@ -128,7 +140,29 @@ def load_config(
         from lockgate.stages.registry import all_stages
 
         stages = all_stages()
-    source = _find_source(root)
+    return _checked(root, _find_source(root), stages, sections)
+
+
+def config_from_data(
+    root: Path,
+    data: Mapping[str, Any],
+    stages: Mapping[str, type[Stage]],
+    *,
+    label: str = "given config",
+) -> Config:
+    """A Config from already-parsed TOML data (`{}` = the built-in defaults), checked like a file.
+
+    For tools and tests that hold settings in memory; errors name `label` instead of a line.
+    """
+    return _checked(root, _Source(None, label, data, {}), stages, None)
+
+
+def _checked(
+    root: Path,
+    source: _Source,
+    stages: Mapping[str, type[Stage]],
+    sections: tuple[schema.Section, ...] | None,
+) -> Config:
     reader = Reader(source.label, source.lines)
     config = _build(root, source, reader, stages, schema.SECTIONS if sections is None else sections)
     reader.raise_errors()
@@ -249,20 +283,40 @@ def _build(
     project = reader.table(("project",), data.get("project"), schema.PROJECT.options)
     run = reader.table(("run",), data.get("run"), schema.RUN.options)
     run_settings = RunSettings(jobs=run["jobs"] or os.cpu_count() or 1, timeout=run["timeout"])
+    values = {s.name: _section(reader, s, data.get(s.name)) for s in sections}
     return Config(
         root=root,
         path=source.path,
         project=ProjectSettings(
-            name=project["name"] or root.resolve().name, base_branch=project["base_branch"]
+            name=project["name"] or root.resolve().name,
+            base_branch=project["base_branch"],
+            id=project["id"],
         ),
         run=run_settings,
         stages=_stages(reader, data.get("stages"), stages, run_settings.timeout),
         suppressions=_suppressions(reader, data.get("suppress"), stages),
-        sections=MappingProxyType(
-            {s.name: _section(reader, s, data.get(s.name)) for s in sections}
-        ),
+        sections=MappingProxyType(values),
         warnings=source.warnings + tuple(sorted(reader.warnings, key=warning_line)),
+        container=ContainerSettings.of(_or_defaults(values, "container", CONTAINER_OPTIONS)),
+        deploy=DeploySettings.of(_or_defaults(values, "deploy", DEPLOY_OPTIONS)),
+        environments=_environments(values.get("environments")),
         key_lines=MappingProxyType({dotted(k): n for k, n in source.lines.items()}),
+    )
+
+
+def _or_defaults(
+    values: Mapping[str, Any], name: str, options: tuple[Option, ...]
+) -> Mapping[str, Any]:
+    """A section's values over its declared defaults (a caller's `sections` may declare fewer)."""
+    return {**{o.name: freeze(o.default) for o in options}, **(values.get(name) or {})}
+
+
+def _environments(declared: Mapping[str, Any] | None) -> Mapping[str, EnvironmentSettings]:
+    """The declared environments, else review, staging and production with default settings."""
+    defaults = {o.name: freeze(o.default) for o in ENVIRONMENT_OPTIONS}
+    given = dict(declared or {}) or dict.fromkeys(DEFAULT_ENVIRONMENTS, defaults)
+    return MappingProxyType(
+        {n: EnvironmentSettings.of({**defaults, **v}) for n, v in given.items()}
     )
 
 

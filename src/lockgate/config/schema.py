@@ -39,6 +39,7 @@ SEVERITIES = tuple(s.value for s in Severity)
 PROJECT = Section("project", (
     Option("name", "str", None, "Service name in reports and the store; defaults to the project folder's name.", check=non_empty),
     Option("base_branch", "str", "main", "Branch that new-only gating compares against and production deploys come from.", check=non_empty),
+    Option("id", "str", None, "Stable identity of the project in a shared store (e.g. github.com/org/repo); defaults to the git remote's URL, else the name.", check=non_empty),
 ), "The project and its main branch.")
 
 RUN = Section("run", (

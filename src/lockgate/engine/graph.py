@@ -1,4 +1,8 @@
-"""The plan: which stages run, in what dependency order, validated (unknown names, cycles)."""
+"""The plan: which stages run, in what dependency order, validated (unknown names, cycles).
+
+The edges come from the stages themselves: their declared `needs`, plus what their inputs imply
+(see `derived_needs`), for built-ins and plugins alike.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from lockgate.errors import LockgateError
-from lockgate.stages.interface import Stage
+from lockgate.stages.interface import Input, Stage, StageKind
+
+STATIC_KINDS = (StageKind.CHECK, StageKind.SECURITY)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,29 @@ class Plan:
                     out.append(stage)
                     frontier.append(stage)
         return tuple(s for s in self.order if s in out)
+
+
+def is_static(stage: type[Stage]) -> bool:
+    """A check or security stage that reads only the tree (lint, secrets, a naming plugin, ...)."""
+    return stage.kind in STATIC_KINDS and stage.consumes is Input.TREE and stage.provides is None
+
+
+def derived_needs(stages: Mapping[str, type[Stage]]) -> dict[str, tuple[str, ...]]:
+    """Every stage's prerequisites: its declared `needs`, then
+
+    - a stage that consumes an image or a URL needs every stage that provides one;
+    - a stage that makes something from the tree (build) waits for every static stage, so nothing
+      is built or deployed before the gates on the source have spoken.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for name, cls in stages.items():
+        wanted = list(cls.needs)
+        if cls.consumes is not Input.TREE:
+            wanted += [n for n, other in stages.items() if other.provides is cls.consumes]
+        elif cls.provides is not None:
+            wanted += [n for n, other in stages.items() if is_static(other)]
+        out[name] = tuple(dict.fromkeys(n for n in wanted if n != name))
+    return out
 
 
 def check_names(names: Iterable[str], known: Iterable[str], what: str) -> None:
@@ -55,13 +84,14 @@ def build_plan(
     check_names(skip, stages, "--skip")
     for name, cls in stages.items():
         check_names(cls.needs, stages, f"the needs of stage '{name}'")
+    every = derived_needs(stages)
     selected = [n for n in stages if (not only or n in only) and n not in skip]
     if not only:
         selected = [n for n in selected if n not in set(disabled)]
     chosen = set(selected)
-    needs = {n: tuple(r for r in stages[n].needs if r in chosen) for n in selected}
-    ignored = {n: tuple(r for r in stages[n].needs if r not in chosen) for n in selected}
-    _check_cycles({n: stages[n].needs for n in stages})
+    needs = {n: tuple(r for r in every[n] if r in chosen) for n in selected}
+    ignored = {n: tuple(r for r in every[n] if r not in chosen) for n in selected}
+    _check_cycles(every)
     return Plan(order=_toposort(selected, needs), needs=needs, ignored_needs=ignored)
 
 

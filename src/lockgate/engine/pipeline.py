@@ -79,7 +79,7 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
     )
     report_dir = _report_dir(request.report_dir, root, run.id)
     instances = {name: stages[name]() for name in plan.order}
-    contexts = _context_factory(config, request, report_dir, run.id, git)
+    contexts = _context_factory(config, stages, request, report_dir, run.id, git)
     _check_available(plan, instances, contexts)
     _ensure_private_dir(root)
     store = Store.open(root)
@@ -146,14 +146,19 @@ def _execute(
 
 
 def _context_factory(
-    config: Config, request: RunRequest, report_dir: Path, run_id: str, git: GitInfo
+    config: Config,
+    stages: Mapping[str, type[Stage]],
+    request: RunRequest,
+    report_dir: Path,
+    run_id: str,
+    git: GitInfo,
 ) -> Any:
     def make(name: str, upstream: Mapping[str, StageResult]) -> StageContext:
         artifacts = report_dir / "artifacts" / name
         artifacts.mkdir(parents=True, exist_ok=True)
         return stage_context(
             config,
-            name,
+            stages[name],
             artifacts=artifacts,
             run_id=run_id,
             git=git,

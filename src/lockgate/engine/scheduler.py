@@ -19,6 +19,9 @@ from lockgate.stages.interface import Stage, StageContext
 from lockgate.tools import proc
 
 BLOCKING = (Status.FAILED, Status.ERROR)
+# A stage stops its own work at its timeout and says what it stopped (the test stage names the
+# hanging tests); the engine stops a stage that does not, this much later, so the two never race.
+GRACE = 10.0
 
 
 class Interrupted(Exception):
@@ -43,10 +46,12 @@ def execute(
     cache: StageCache | None,
     decide: Callable[[StageResult], StageResult],
     on_event: Callable[[StageEvent], None],
+    grace: float = GRACE,
 ) -> dict[str, StageResult]:
     """Run every stage of `plan`; return final (gated) results in plan order.
 
     A stage whose prerequisite failed is skipped with the reason; independent stages go on.
+    A stage still running `grace` seconds after its timeout is stopped with its processes.
     """
     done: dict[str, StageResult] = {}
     running: dict[str, tuple[float, float]] = {}  # stage -> (started, timeout)
@@ -73,7 +78,7 @@ def execute(
                 _spawn(jobs[name].stage, ctx, cache, finished)
             if not running:
                 continue
-            name, raw = _next_finished(finished, running)
+            name, raw = _next_finished(finished, running, grace)
             del running[name]
             done[name] = decide(raw)
             on_event(StageEvent(EventKind.FINISHED, name, done[name]))
@@ -104,11 +109,13 @@ def _ready(
 
 
 def _next_finished(
-    finished: queue.Queue[tuple[str, StageResult]], running: Mapping[str, tuple[float, float]]
+    finished: queue.Queue[tuple[str, StageResult]],
+    running: Mapping[str, tuple[float, float]],
+    grace: float,
 ) -> tuple[str, StageResult]:
     while True:
         now = time.monotonic()
-        deadline = min(start + limit for start, limit in running.values())
+        deadline = min(start + limit + grace for start, limit in running.values())
         try:
             name, result = finished.get(timeout=max(0.01, min(deadline - now, 0.5)))
             if name in running:
@@ -117,7 +124,7 @@ def _next_finished(
         except queue.Empty:
             pass
         for name, (start, limit) in running.items():
-            if time.monotonic() - start > limit:
+            if time.monotonic() - start > limit + grace:
                 proc.kill_owned(name)
                 return name, StageResult(
                     stage=name,

@@ -12,26 +12,22 @@ from typing import Any, ClassVar
 from lockgate.config.options import Option
 from lockgate.deploy import containerfile, engine
 from lockgate.deploy.image import BuildRequest, BuiltImage, build_image
-from lockgate.deploy.options import CONTAINER_OPTIONS, DEPLOY_OPTIONS
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
-from lockgate.stages.interface import StageContext
-from lockgate.stages.registry import BUILTIN
-
-STATIC = ("lint", "naming", "secrets", "sast", "deps", "test", "docs")
-
-
-def _section(ctx: StageContext, name: str, options: tuple[Option, ...]) -> dict[str, Any]:
-    given = getattr(ctx.config, "sections", {}).get(name) if ctx.config is not None else None
-    return {**{o.name: o.default for o in options}, **dict(given or {})}
+from lockgate.stages.interface import Input, StageContext, StageKind
 
 
 class BuildStage:
+    """Waits for every static stage (the graph derives that from `consumes` and `provides`)."""
+
     name: ClassVar[str] = "build"
-    needs: ClassVar[tuple[str, ...]] = tuple(s for s in STATIC if s in BUILTIN)
     description: ClassVar[str] = (
         "Container image (Podman or Docker) from the Containerfile or a stack template; lints it"
     )
+    kind: ClassVar[StageKind] = StageKind.DELIVERY
+    consumes: ClassVar[Input] = Input.TREE
+    provides: ClassVar[Input | None] = Input.IMAGE
+    needs: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[tuple[Option, ...]] = (
         Option("version", "str", "", "Extra image tag and org.opencontainers.image.version."),
     )
@@ -40,9 +36,8 @@ class BuildStage:
         self._engine: engine.Engine | None = None
 
     def available(self, ctx: StageContext) -> str | None:
-        container = _section(ctx, "container", CONTAINER_OPTIONS)
         try:
-            self._engine = engine.detect(str(container["engine"]))
+            self._engine = engine.detect(ctx.container.engine)
         except LockgateError as exc:
             return f"{exc.message}; {exc.hint}"
         return None
@@ -52,16 +47,15 @@ class BuildStage:
 
     def run(self, ctx: StageContext) -> StageResult:
         start = time.monotonic()
-        container = _section(ctx, "container", CONTAINER_OPTIONS)
-        deploy = _section(ctx, "deploy", DEPLOY_OPTIONS)
+        container = ctx.container
         req = BuildRequest(
             project=ctx.project,
             service=ctx.service or ctx.project.name,
             out_dir=ctx.artifacts,
-            container=container,
-            health_path=str(deploy["health_path"]),
+            container=container.as_mapping(),
+            health_path=ctx.deploy.health_path,
             commit=ctx.git.commit,
-            version=str(ctx.options.get("version") or "") or None,
+            version=str(ctx.options["version"]) or None,
         )
         findings: list[Finding] = []
         tool = ""
@@ -69,12 +63,12 @@ class BuildStage:
             src = containerfile.find_or_generate(
                 ctx.project,
                 ctx.artifacts,
-                file=str(container["file"]),
-                base_image=str(container["base_image"]),
-                port=int(container["port"]),
+                file=container.file,
+                base_image=container.base_image,
+                port=container.port,
                 health_path=req.health_path,
             )
-            if container["lint"]:
+            if container.lint:
                 findings, tool = _lint(ctx, src.path)
             built = build_image(req, self._engine)
         except LockgateError as exc:
@@ -88,7 +82,7 @@ class BuildStage:
                 summary=where + summary,
             )
         artifact = _write_artifact(ctx.artifacts, built)
-        versions = (("engine", built.engine),) + ((("linter", tool),) if container["lint"] else ())
+        versions = (("engine", built.engine),) + ((("linter", tool),) if container.lint else ())
         return StageResult(
             self.name,
             Status.PASSED,

@@ -18,7 +18,7 @@ from lockgate.deps.sources.interface import AdvisorySource
 from lockgate.deps.sources.local_dir import LocalDirSource
 from lockgate.deps.sources.osv_api import DEFAULT_URL, OsvApiSource
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
-from lockgate.stages.interface import StageContext
+from lockgate.stages.interface import Input, StageContext, StageKind
 
 SBOM_FILE = "sbom.cdx.json"
 UNPARSABLE_RULE = "deps-file-unparsable"
@@ -29,6 +29,9 @@ _SIBLINGS = ("package.json", "Pipfile", "pyproject.toml")
 
 class DepsStage:
     name: ClassVar[str] = "deps"
+    kind: ClassVar[StageKind] = StageKind.SECURITY
+    consumes: ClassVar[Input] = Input.TREE
+    provides: ClassVar[Input | None] = None
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = (
         "Known vulnerabilities in Python, Node, .NET and Ruby dependencies (OSV data), plus a "

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from lockgate.config.options import Option
+from lockgate.config.sections import ContainerSettings, DeploySettings, EnvironmentSettings
 from lockgate.model import Severity, StageResult
+
+
+class StageKind(enum.StrEnum):
+    """What a stage is for; reports group findings by it (SARIF marks `security` ones)."""
+
+    CHECK = "check"  # quality of the tree: lint, tests, naming, docs
+    SECURITY = "security"  # secrets, insecure code, vulnerable dependencies
+    DELIVERY = "delivery"  # turns the tree into something that runs: build, deploy
+    VERIFICATION = "verification"  # checks what runs: accessibility, load
+
+
+class Input(enum.StrEnum):
+    """What a stage reads, or (as `provides`) makes for later stages; the graph follows these."""
+
+    TREE = "tree"  # the project's files, in place
+    IMAGE = "image"  # the built container image
+    URL = "url"  # a running deployment
 
 
 @dataclass(frozen=True)
@@ -30,24 +49,43 @@ class Gate:
 
 @dataclass(frozen=True)
 class StageContext:
-    """Everything a stage may use. It reads `project` in place and writes only under `artifacts`."""
+    """Everything a stage may use. It reads `project` in place and writes only under `artifacts`.
+
+    Built only by `lockgate.engine.context.stage_context`: `options` is this stage's own config
+    section (validated, defaults applied, read-only); `container`, `deploy` and `environments` are
+    the typed project-wide sections.
+    """
 
     project: Path
     artifacts: Path
-    options: Mapping[str, Any]  # this stage's validated section (read-only)
+    options: Mapping[str, Any]  # this stage's validated section, every declared key present
     gate: Gate
     run_id: str
-    git: GitInfo = GitInfo()
-    service: str = ""  # the project's service name (config `project.name`)
-    upstream: Mapping[str, StageResult] = field(default_factory=dict)  # results of `needs`
-    config: Any = None  # the whole frozen Config, for stages that need more than their section
+    git: GitInfo
+    service: str  # the project's service name (config `project.name`)
+    project_id: str | None  # the configured stable identity (config `project.id`), if any
+    enabled_stages: tuple[str, ...]  # every stage the config enables, in registry order
+    container: ContainerSettings
+    deploy: DeploySettings
+    environments: Mapping[str, EnvironmentSettings]
+    upstream: Mapping[str, StageResult] = field(default_factory=dict)  # results of its needs
 
 
 class Stage(Protocol):
     name: ClassVar[str]
-    needs: ClassVar[tuple[str, ...]]
+    """One stage: a class registered in `stages/registry.py` or the `lockgate.stages` entry points.
+
+    `needs` names stages that must finish first beyond those the graph derives from `consumes`
+    and `provides` (a stage that consumes an image needs the stage that provides one; a delivery
+    stage that consumes the tree waits for every check and security stage).
+    """
+
     description: ClassVar[str]
     options: ClassVar[tuple[Option, ...]]
+    kind: ClassVar[StageKind]
+    consumes: ClassVar[Input]
+    provides: ClassVar[Input | None]
+    needs: ClassVar[tuple[str, ...]]
 
     def available(self, ctx: StageContext) -> str | None:
         """None when the stage can run here, else why not and how to install what it needs."""

@@ -14,7 +14,7 @@ from lockgate.config.options import Option, positive
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
 from lockgate.sast import bandit, checkov, semgrep
 from lockgate.sast.engine import EngineResult
-from lockgate.stages.interface import StageContext
+from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
 
 
@@ -30,6 +30,9 @@ SKIPPED_RULE = "sast-file-skipped"
 
 class SastStage:
     name: ClassVar[str] = "sast"
+    kind: ClassVar[StageKind] = StageKind.SECURITY
+    consumes: ClassVar[Input] = Input.TREE
+    provides: ClassVar[Input | None] = None
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = (
         "Static security analysis: semgrep with lockgate's rules (Python, JS/TS, C#, Ruby, "

@@ -26,7 +26,7 @@ from lockgate.secrets.engines import (
 )
 from lockgate.secrets.scan import Outcome, Settings, scan
 from lockgate.secrets.sources import ZERO_SHA, SkipReason, has_commits, head_sha
-from lockgate.stages.interface import StageContext
+from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
 
 RULES_VERSION = "2"
@@ -49,6 +49,9 @@ def _range(value: Any) -> str | None:
 
 class SecretsStage:
     name: ClassVar[str] = "secrets"
+    kind: ClassVar[StageKind] = StageKind.SECURITY
+    consumes: ClassVar[Input] = Input.TREE
+    provides: ClassVar[Input | None] = None
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = (
         "Secrets in the working tree and the git history (values always redacted)"

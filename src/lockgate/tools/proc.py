@@ -20,6 +20,7 @@ _LIVE: dict[subprocess.Popen[bytes], str | None] = {}  # live child -> owning st
 _LIVE_LOCK = threading.Lock()
 _CANCELLED = threading.Event()
 _OWNER = threading.local()
+_STOPPED: set[str] = set()  # stages whose time ran out: a process they start now is stopped at once
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def run(
     The child gets its own process group so a timeout or Ctrl-C stops it and its children.
     A missing executable raises ToolMissing; check=True raises LockgateError on non-zero exit.
     """
-    if _CANCELLED.is_set():
+    owner = getattr(_OWNER, "name", None)
+    if _CANCELLED.is_set() or owner in _STOPPED:
         raise Cancelled()
     full_env = {**os.environ, **env} if env is not None else None
     start = time.monotonic()
@@ -107,7 +109,9 @@ def run(
     except FileNotFoundError as exc:
         raise ToolMissing(argv[0], f"install {argv[0]} (see `lockgate stages`)") from exc
     with _LIVE_LOCK:
-        _LIVE[proc] = getattr(_OWNER, "name", None)
+        _LIVE[proc] = owner
+        if owner in _STOPPED:  # its stage timed out while this process was being started
+            _kill_group(proc)
     timed_out = False
     try:
         out, err = proc.communicate(input.encode() if input is not None else None, timeout=timeout)
@@ -191,11 +195,15 @@ def cancel_all() -> None:
 def set_owner(name: str | None) -> None:
     """Attribute processes started by this thread to a stage, so its timeout can stop them."""
     _OWNER.name = name
+    with _LIVE_LOCK:
+        _STOPPED.discard(name or "")
 
 
 def kill_owned(name: str) -> None:
-    """Stop every live child started on behalf of stage `name` (its timeout expired)."""
+    """Stop every live child started on behalf of stage `name` (its timeout expired), and any it
+    starts from now on (until a thread takes that name again with set_owner)."""
     with _LIVE_LOCK:
+        _STOPPED.add(name)
         owned = [p for p, owner in _LIVE.items() if owner == name]
     for proc in owned:
         _kill_group(proc)

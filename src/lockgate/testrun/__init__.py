@@ -1,0 +1,1 @@
+"""The test stage's engine: the environment the tests need, the command, reading JUnit and coverage."""
