@@ -19,7 +19,6 @@ FINGERPRINT_KEY = "lockgateFingerprint/v1"
 SRCROOT = "%SRCROOT%"
 MERGED_TOOL = "lockgate"
 CONFIG_FILE = "lockgate.toml"  # where findings without a file or URL point (their gate lives there)
-SECURITY_STAGES = frozenset({"secrets", "sast", "deps"})
 
 MAX_TAGS = 20  # per rule (GitHub)
 MAX_MESSAGE = 4_000
@@ -206,7 +205,7 @@ def _tags(findings: list[Finding]) -> list[str]:
     """Tags as given, plus GitHub's CWE form and 'security' for security findings (at most 20)."""
     tags: dict[str, None] = {}
     for finding in findings:
-        if finding.stage in SECURITY_STAGES:
+        if finding.stage in names_of_kind(StageKind.SECURITY):  # declared on each stage
             tags["security"] = None
         for tag in finding.tags:
             tag = one_line(tag, 100)
