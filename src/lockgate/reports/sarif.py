@@ -13,6 +13,8 @@ from lockgate import __version__
 from lockgate.model import Finding, FindingState, Run, Severity, StageResult, Status
 from lockgate.reports.interface import FormatName
 from lockgate.reports.text import clean, iso, legal, one_line, sorted_findings
+from lockgate.stages.interface import StageKind
+from lockgate.stages.registry import names_of_kind
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "lockgateFingerprint/v1"
