@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 
 class ExitCode(int, enum.Enum):
@@ -46,3 +47,13 @@ class ToolMissing(LockgateError):
             f"{tool} is not installed", hint=install_hint, exit_code=ExitCode.BAD_INPUT
         )
         self.tool = tool
+
+
+def summarize_warnings(warnings: Iterable[str], limit: int = 20) -> list[str]:
+    """Warnings for the terminal: each distinct one once, in order, at most `limit` of them,
+    then one line saying how many more there are (a fuzzed config can produce 20,000)."""
+    unique = list(dict.fromkeys(warnings))
+    if len(unique) <= limit:
+        return unique
+    more = len(unique) - limit
+    return [*unique[:limit], f"… and {more} more warning{'s' if more != 1 else ''} like these"]

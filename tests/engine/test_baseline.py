@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,3 +79,92 @@ def test_a_malformed_file_is_a_clear_error(tmp_path: Path, text: str | bytes, sa
     with pytest.raises(LockgateError) as caught:
         load_file(tmp_path)
     assert says in str(caught.value) and caught.value.where == str(BASELINE_FILE)
+
+
+# --- bad input: a clear error naming the file, never "no baseline" and never a crash -------------
+
+
+def test_a_symlink_loop_is_an_error_not_a_missing_baseline(tmp_path: Path) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.parent.mkdir()
+    path.symlink_to(path.name)  # baseline.json -> baseline.json
+    with pytest.raises(LockgateError, match="symbolic links") as caught:
+        load_file(tmp_path)
+    assert caught.value.where == str(BASELINE_FILE)
+
+
+def test_a_link_to_a_missing_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.parent.mkdir()
+    path.symlink_to(tmp_path / "gone.json")
+    with pytest.raises(LockgateError, match="cannot be read"):
+        load_file(tmp_path)
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a": '])
+def test_deep_nesting_is_a_clear_error(tmp_path: Path, opener: str) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.parent.mkdir()
+    path.write_text(opener * 100_000)
+    with pytest.raises(LockgateError, match="nested") as caught:
+        load_file(tmp_path)
+    assert caught.value.where == str(BASELINE_FILE)
+
+
+def test_a_folder_at_the_path_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / BASELINE_FILE).mkdir(parents=True)
+    with pytest.raises(LockgateError, match="cannot be read"):
+        load_file(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("stages", "says"),
+    [
+        ({"\x1b[2J" + "x" * 500: "abc"}, '"stages.\\x1b[2Jxxx'),
+        ({"lint": 7}, '"stages.lint" must be a list'),
+    ],
+)
+def test_messages_quote_the_file_short_and_inert(
+    tmp_path: Path, stages: dict[str, object], says: str
+) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.parent.mkdir()
+    path.write_text(json.dumps({"schema_version": 1, "stages": stages}))
+    with pytest.raises(LockgateError) as caught:
+        load_file(tmp_path)
+    assert says in caught.value.message and "\x1b" not in caught.value.message
+    assert len(caught.value.message) < 200
+
+
+def test_a_number_too_long_for_python_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.parent.mkdir()
+    path.write_text('{"schema_version": ' + "9" * 5000 + ', "stages": {}}')
+    with pytest.raises(LockgateError, match="not valid"):
+        load_file(tmp_path)
+
+
+def test_update_replaces_a_symlink_and_never_writes_through_it(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "precious.txt"
+    elsewhere.write_text("keep me\n")
+    path = tmp_path / "p" / BASELINE_FILE
+    path.parent.mkdir(parents=True)
+    path.symlink_to(elsewhere)
+    write_file(tmp_path / "p", run(result("lint", "a")))
+    assert elsewhere.read_text() == "keep me\n"
+    assert not path.is_symlink() and known(tmp_path / "p") == {"lint": {"a"}}
+
+
+def test_update_over_a_symlink_loop_works(tmp_path: Path) -> None:
+    path = tmp_path / BASELINE_FILE
+    path.parent.mkdir()
+    path.symlink_to(path.name)
+    write_file(tmp_path, run(result("lint", "a")))
+    assert known(tmp_path) == {"lint": {"a"}}
+
+
+def test_update_where_it_cannot_write_is_a_user_error(tmp_path: Path) -> None:
+    (tmp_path / ".lockgate").write_text("a file, not the folder")
+    with pytest.raises(LockgateError, match="cannot write the baseline") as caught:
+        write_file(tmp_path, run(result("lint", "a")))
+    assert caught.value.where == str(BASELINE_FILE)

@@ -7,11 +7,16 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from lockgate.errors import ExitCode, LockgateError
+from lockgate.model import Run, RunStatus
 from lockgate.store import Store, database
 from tests.testing.harness import REPO
 
@@ -166,3 +171,169 @@ def test_unreachable_server_from_the_environment_names_the_variable(
     with pytest.raises(LockgateError) as got:
         Store.open(tmp_path)
     assert got.value.where == f"${database.ENV_VAR}" and SECRET not in got.value.render()
+
+
+# --- bad input: exit 2 with a reason, never an internal error ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "says"),
+    [
+        ("a" * 100 + ".example", "longer than 63"),
+        ("a" * 100, "longer than 63"),
+        (".".join(["abc"] * 70), "at most 253"),
+        ("db..internal", "empty label"),
+    ],
+    ids=["long-label", "long-single-label", "long-name", "empty-label"],
+)
+def test_a_host_name_no_resolver_takes_is_a_user_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str, says: str
+) -> None:
+    monkeypatch.setenv(database.ENV_VAR, f"postgresql://u:{SECRET}@{host}:5432/db")
+    with pytest.raises(LockgateError, match=says) as got:
+        Store.open(tmp_path)
+    assert got.value.exit_code is ExitCode.BAD_INPUT
+    assert database.ENV_VAR in got.value.message and SECRET not in got.value.render()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "[::1]", "db.internal", "db-1.team.example."])
+def test_ordinary_host_names_and_addresses_are_accepted(tmp_path: Path, host: str) -> None:
+    assert database.resolve(tmp_path, f"postgresql://u@{host}:5432/db").url.host
+
+
+def test_a_file_the_user_named_is_never_suggested_to_be_moved(tmp_path: Path) -> None:
+    notes = tmp_path / "passwd"
+    notes.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    with pytest.raises(LockgateError, match="not a lockgate store") as got:
+        Store.open(tmp_path, f"sqlite:///{notes}")
+    hint = got.value.hint or ""
+    assert "mv " not in hint and "move" not in hint, hint
+    assert database.ENV_VAR in hint
+    assert notes.read_text() == "root:x:0:0:root:/root:/bin/bash\n"
+
+
+def test_a_device_named_as_the_store_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(LockgateError, match="not a regular file") as got:
+        Store.open(tmp_path, "sqlite:////dev/null")
+    assert "mv " not in (got.value.hint or "")
+
+
+def test_a_store_bug_shows_neither_the_statement_nor_its_parameters(tmp_path: Path) -> None:
+    target = database.resolve(tmp_path)
+    Store.open(tmp_path).close()
+    engine = database.create_engine(target)
+    try:
+        with (
+            pytest.raises(database.StoreBug) as got,
+            database.connect(engine, target, write=True) as conn,
+        ):
+            # runs.project may not be NULL: SQLite's IntegrityError, a statement lockgate got wrong
+            conn.execute(sa.text("INSERT INTO runs (id) VALUES (:x)"), {"x": SECRET})
+    finally:
+        engine.dispose()
+    assert "NOT NULL" in str(got.value)  # the driver's reason stays
+    assert SECRET not in str(got.value) and "INSERT" not in str(got.value)
+    assert SECRET not in str(got.value.__cause__)  # not even in the LOCKGATE_DEBUG traceback
+
+
+# --- PostgreSQL roles that may not do everything --------------------------------------------------
+
+
+@pytest.fixture
+def role_url(postgres_url: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Make a login role on the test server (migrated store as the admin first); its URL."""
+    import psycopg
+
+    admin = sa.make_url(postgres_url)
+    Store.open(tmp_path, postgres_url).close()  # migrate as the admin
+    made: list[str] = []
+
+    def make(grants: str) -> str:
+        name = f"lockgate_role_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'CREATE ROLE "{name}" LOGIN')
+            made.append(name)
+            for statement in grants.format(role=f'"{name}"').split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        return admin.set(username=name).render_as_string(hide_password=False)
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')
+
+
+def _run(run_id: str) -> Run:
+    return Run(
+        id=run_id,
+        project="p",
+        started=datetime(2026, 1, 1, tzinfo=UTC),
+        status=RunStatus.RUNNING,
+        branch=SECRET,
+    )
+
+
+@pytest.mark.postgres
+def test_a_read_only_role_reads_and_is_told_clearly_it_cannot_write(
+    tmp_path: Path, role_url: Callable[[str], str]
+) -> None:
+    url = role_url(
+        "GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"
+    )
+    with Store.open(tmp_path, url) as store:
+        assert store.list_runs() == []  # reading works
+        with pytest.raises(LockgateError) as got:
+            store.begin_run(_run("r-readonly"))
+    text = got.value.render()
+    assert got.value.exit_code is ExitCode.BAD_INPUT
+    assert "lacks a privilege" in text and "permission denied for table runs" in text
+    assert "INSERT INTO" not in text and SECRET not in text and "r-readonly" not in text
+
+
+@pytest.mark.postgres
+def test_a_role_in_a_read_only_transaction_mode_is_told_so(
+    tmp_path: Path, role_url: Callable[[str], str]
+) -> None:
+    url = role_url(
+        "GRANT USAGE ON SCHEMA public TO {role};"
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};"
+        "ALTER ROLE {role} SET default_transaction_read_only = on"
+    )
+    with Store.open(tmp_path, url) as store, pytest.raises(LockgateError) as got:
+        store.begin_run(_run("r-ro-mode"))
+    assert "may only read" in got.value.message
+    assert SECRET not in got.value.render() and "INSERT INTO" not in got.value.render()
+
+
+@pytest.mark.postgres
+def test_an_unprivileged_role_is_a_user_error_naming_the_role(
+    tmp_path: Path, role_url: Callable[[str], str]
+) -> None:
+    url = role_url("")  # may log in, nothing else
+    with pytest.raises(LockgateError) as got, Store.open(tmp_path, url) as store:
+        store.list_runs()
+    assert got.value.exit_code is ExitCode.BAD_INPUT
+    assert "lockgate_role_" in got.value.message and "lacks a privilege" in got.value.message
+    assert got.value.where == "the database URL"
+
+
+@pytest.mark.postgres
+def test_an_unprivileged_role_cannot_create_the_store_and_says_so(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    import psycopg
+
+    name = f"lockgate_role_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{name}" LOGIN')
+    try:
+        url = sa.make_url(postgres_url).set(username=name).render_as_string(hide_password=False)
+        with pytest.raises(LockgateError, match="lacks a privilege") as got:
+            Store.open(tmp_path, url)  # an empty database: the migration must create tables
+        assert "CREATE" in (got.value.hint or "")
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'DROP OWNED BY "{name}"')
+            conn.execute(f'DROP ROLE "{name}"')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,9 +40,42 @@ def _is(kind: type | tuple[type, ...], label: str) -> Callable[[Any], str | None
     return check
 
 
+# Longer than any path (PATH_MAX) or any sensible setting: a 1 MB value is a mistake or an attack.
+MAX_TEXT = 4096
+
+
+def _text(value: str) -> str | None:
+    """What a config string may not be: it reaches file names, argv and terminals unchanged."""
+    if "\0" in value:
+        return "text without NUL characters (\\u0000)"
+    if len(value) > MAX_TEXT:
+        return f"text of at most {MAX_TEXT} characters"
+    return None
+
+
+def _number(value: Any) -> str | None:
+    """An int or float that is finite and fits a double (TOML allows inf, nan and huge ints)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, int):
+        return _integer(value)
+    return None if math.isfinite(value) else "a finite number"
+
+
+def _integer(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "an integer"
+    return None if abs(value) <= 2**53 else "an integer of at most 2**53"
+
+
+def _str(value: Any) -> str | None:
+    return _text(value) if isinstance(value, str) else "a string"
+
+
 def _list_of_str(value: Any) -> str | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return None
+        problem = next((p for v in value if (p := _text(v)) is not None), None)
+        return f"a list of strings, each {problem}" if problem else None
     return "a list of strings"
 
 
@@ -53,9 +87,9 @@ def _date(value: Any) -> str | None:
 
 
 _KIND_CHECKS: dict[str, Callable[[Any], str | None]] = {
-    "str": _is(str, "a string"),
-    "int": _is(int, "an integer"),
-    "float": _is((int, float), "a number"),
+    "str": _str,
+    "int": _integer,
+    "float": _number,
     "bool": _is(bool, "true or false"),
     "list[str]": _list_of_str,
     "table": _is(dict, "a table"),
@@ -66,8 +100,15 @@ _KIND_CHECKS: dict[str, Callable[[Any], str | None]] = {
 }
 
 
+# Any larger count or number of seconds is a typo; it would overflow timers and C integers.
+MAX_NUMBER = 2**31 - 1
+
+
 def positive(value: Any) -> str | None:
-    return None if value > 0 else "a number greater than 0"
+    """Greater than 0 and finite (`inf`, `nan` and 10**400 are not a timeout or a count)."""
+    if not value > 0:  # nan fails every comparison
+        return "a number greater than 0"
+    return None if value <= MAX_NUMBER else f"a number greater than 0 and at most {MAX_NUMBER}"
 
 
 def percentage(value: Any) -> str | None:

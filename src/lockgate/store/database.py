@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
+from lockgate import fsread
 from lockgate.errors import ExitCode, LockgateError
 
 ENV_VAR = "LOCKGATE_DATABASE_URL"
@@ -31,6 +32,9 @@ class Target:
     label: str
     sqlite_path: Path | None = None
     source: str = f"${ENV_VAR}"  # where the URL came from, for error messages
+    # True only for lockgate's own `.lockgate/lockgate.db`: a file the user pointed lockgate at
+    # is never something to suggest moving aside.
+    owned: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -49,7 +53,7 @@ def resolve(project_root: Path, url: str | None = None) -> Target:
     else:
         source = "the database URL"
     if url is None:
-        return _sqlite_target(project_root / DEFAULT_PATH)
+        return _sqlite_target(project_root / DEFAULT_PATH, owned=True)
     return _parse(url, source, project_root)
 
 
@@ -65,12 +69,18 @@ def _parse(raw: str, source: str, project_root: Path) -> Target:
     if backend in ("postgresql", "postgres"):
         if backend == "postgres" or url.drivername in ("postgresql", "postgresql+psycopg2"):
             url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver lockgate ships
+        _check_host(url.host, source)
         return Target(url=url, label=_pg_label(url), source=source)
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
             raise LockgateError(
                 f"{source} names an in-memory SQLite database; runs would vanish on exit",
                 hint="use sqlite:///PATH/TO/lockgate.db or unset it for the default store",
+            )
+        if "\0" in url.database:
+            raise LockgateError(
+                f"{source} names an SQLite file whose path holds a NUL character",
+                hint="use sqlite:///PATH/TO/lockgate.db",
             )
         return _sqlite_target(project_root / Path(url.database))
     raise LockgateError(
@@ -79,10 +89,39 @@ def _parse(raw: str, source: str, project_root: Path) -> Target:
     )
 
 
-def _sqlite_target(path: Path) -> Target:
+def _check_host(host: str | None, source: str) -> None:
+    """A DNS name the resolver will take: labels of 1-63 characters, 253 in all (IP addresses pass)."""
+    for name in (host or "").split(","):  # libpq accepts a comma-separated list of hosts
+        if not name or ":" in name or name.startswith("/"):  # IPv6 literal or a socket folder
+            continue
+        labels = name.removesuffix(".").split(".")
+        problem = None
+        if len(name) > 253:
+            problem = f"is {len(name)} characters long (at most 253)"
+        elif any(len(label) > 63 for label in labels):
+            problem = "has a label (the part between dots) longer than 63 characters"
+        elif not all(labels):
+            problem = "has an empty label (two dots in a row)"
+        else:
+            try:
+                name.encode("idna")
+            except UnicodeError:
+                problem = "is not a valid host name"
+        if problem:
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            raise LockgateError(
+                f"the host name {shown!r} in {source} {problem}",
+                hint=f"use {URL_FORM} with the server's real host name or IP address",
+            )
+
+
+def _sqlite_target(path: Path, *, owned: bool = False) -> Target:
     path = path.absolute()
     return Target(
-        url=sa.URL.create("sqlite", database=str(path)), label=str(path), sqlite_path=path
+        url=sa.URL.create("sqlite", database=str(path)),
+        label=str(path),
+        sqlite_path=path,
+        owned=owned,
     )
 
 
@@ -99,6 +138,7 @@ def create_engine(target: Target) -> sa.Engine:
             target.url,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "lockgate"},
             pool_size=2,
+            hide_parameters=True,  # an error message must never carry the data it was writing
         )
     except (ImportError, sa_exc.NoSuchModuleError):
         raise LockgateError(
@@ -123,9 +163,19 @@ def _sqlite_engine(path: Path, target: Target) -> sa.Engine:
         raise LockgateError(
             "the store is a directory, not a database file",
             where=str(path),
-            hint=f"move it aside (mv {path} {path}.bak) and rerun",
+            hint=f"move it aside (mv {path} {path}.bak) and rerun"
+            if target.owned
+            else f"point {ENV_VAR} at a lockgate store file (sqlite:///PATH/lockgate.db)",
         )
-    engine = sa.create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    if path.exists() and not fsread.is_regular(path):
+        raise LockgateError(
+            "the store is not a regular file (a device, FIFO or socket)",
+            where=str(path),
+            hint=f"point {ENV_VAR} at a lockgate store file (sqlite:///PATH/lockgate.db)",
+        )
+    engine = sa.create_engine(
+        target.url, connect_args={"timeout": BUSY_TIMEOUT_S}, hide_parameters=True
+    )
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
@@ -159,23 +209,79 @@ def connect(engine: sa.Engine, target: Target, *, write: bool) -> Iterator[sa.Co
             yield conn
 
 
+# SQLSTATEs that mean "this role may not do that here": the server's configuration, not a bug.
+_NOT_ALLOWED = {
+    "42501": "lacks a privilege it needs",  # insufficient_privilege
+    "25006": "may only read here (a read-only role, transaction or standby server)",
+}
+
+
+class StoreBug(RuntimeError):
+    """A statement the store rejected for a reason that is lockgate's fault (exit 3).
+
+    Its message is the driver's one-line reason only: never the SQL or its parameters,
+    which may hold findings, paths or tokens; the original stays chained for LOCKGATE_DEBUG.
+    """
+
+
+class Conflict(StoreBug):
+    """A row that breaks a unique or foreign key: the caller may know what it means."""
+
+
 @contextmanager
 def guard(target: Target) -> Iterator[None]:
-    """Turn connection, file and lock problems into LockgateErrors; bugs (bad SQL) pass through."""
+    """Turn connection, file, lock and privilege problems into LockgateErrors; a bug (bad SQL)
+    becomes a StoreBug that shows neither the statement nor its parameters."""
     try:
         yield
-    except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
-        raise translate(exc, target) from None
-    except sa_exc.DatabaseError as exc:
-        if type(exc) is sa_exc.DatabaseError:  # SQLite: "file is not a database" and friends
+    except sa_exc.DBAPIError as exc:
+        if _sqlstate(exc) in _NOT_ALLOWED:
+            raise _not_allowed(exc, target) from None
+        if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or (
+            type(exc) is sa_exc.DatabaseError  # SQLite: "file is not a database" and friends
+        ):
             raise translate(exc, target) from None
-        raise
+        if isinstance(exc, sa_exc.IntegrityError):
+            raise Conflict(f"the store refused a duplicate: {_detail(exc, target)}") from exc
+        raise StoreBug(f"the store rejected a statement: {_detail(exc, target)}") from exc
+    except sa_exc.StatementError as exc:  # raised before the driver saw it: no SQL here either
+        raise StoreBug(
+            f"the store could not prepare a statement: {scrub(str(exc.orig), target)}"
+        ) from exc
+    except UnicodeError as exc:  # the driver could not encode the host name
+        raise LockgateError(
+            f"cannot reach the store on {target.label}: {exc}",
+            where=target.source,
+            hint=f"fix the host name in {ENV_VAR} ({URL_FORM})",
+        ) from None
+
+
+def _sqlstate(exc: sa_exc.DBAPIError) -> str | None:
+    state = getattr(exc.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _detail(exc: sa_exc.DBAPIError, target: Target) -> str:
+    text = str(exc.orig).strip()
+    return scrub(text.splitlines()[0] if text else type(exc.orig).__name__, target)
+
+
+def _not_allowed(exc: sa_exc.DBAPIError, target: Target) -> LockgateError:
+    role = target.url.username or "the connecting role"
+    what = _NOT_ALLOWED[_sqlstate(exc) or ""]
+    return LockgateError(
+        f"the PostgreSQL role {role!r} {what} on {target.label}: {_detail(exc, target)}",
+        where=target.source,
+        hint="lockgate reads and writes its own tables (and creates them on first use): grant the "
+        "role SELECT, INSERT, UPDATE, DELETE on them and CREATE on the schema, or set "
+        f"{ENV_VAR} to a role that has them; `lockgate history` and `report` only read",
+    )
 
 
 def translate(exc: sa_exc.DBAPIError, target: Target) -> LockgateError:
     detail = scrub(str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "", target)
     if target.sqlite_path is not None:
-        return _sqlite_error(detail, target.sqlite_path)
+        return _sqlite_error(detail, target.sqlite_path, owned=target.owned)
     return LockgateError(
         f"cannot use the store on {target.label}: {detail}",
         where=target.source,
@@ -183,8 +289,14 @@ def translate(exc: sa_exc.DBAPIError, target: Target) -> LockgateError:
     )
 
 
-def _sqlite_error(detail: str, path: Path) -> LockgateError:
-    aside = f"move it aside (mv {path} {path}.broken) and rerun: lockgate starts a fresh store"
+def _sqlite_error(detail: str, path: Path, *, owned: bool = True) -> LockgateError:
+    if owned:
+        aside = f"move it aside (mv {path} {path}.broken) and rerun: lockgate starts a fresh store"
+    else:  # the user named this file: say what is wrong, never suggest moving it
+        aside = (
+            f"{ENV_VAR} names a file that is not a lockgate store: point it at an existing "
+            "lockgate store or at a new file (sqlite:///PATH/lockgate.db), or unset it"
+        )
     lowered = detail.lower()
     if "not a database" in lowered:
         return LockgateError(

@@ -53,7 +53,11 @@ def upgrade(conn: sa.Connection, target: Target) -> None:
         raise LockgateError(
             "this SQLite database is not a lockgate store (it has other tables)",
             where=target.label,
-            hint="move it aside and rerun, or point lockgate elsewhere with " + ENV_VAR,
+            hint=(
+                "move it aside and rerun, or point lockgate elsewhere with " + ENV_VAR
+                if target.owned
+                else f"point {ENV_VAR} at a lockgate store or a new file, or unset it"
+            ),
         )
     from alembic import command
 
