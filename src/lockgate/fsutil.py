@@ -1,10 +1,16 @@
-"""Project files as git sees them (tracked + untracked, not ignored), and content digests for the cache."""
+"""Project files as git sees them (tracked + untracked, not ignored), and content digests for the cache.
+
+Paths are `str`; a name that is not valid UTF-8 (a Latin-1 `caf\xe9.py`) is kept with Python's
+surrogateescape (`caf\udce9.py`), which every `os`/`pathlib` function and subprocess argument turns
+back into the original bytes, so such files reach the scanners like any other.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,6 +35,9 @@ ALWAYS_SKIPPED = frozenset(
 )
 
 
+GIT_LS_FILES = ("git", "-c", "core.quotePath=true", "ls-files")
+
+
 def project_files(root: Path) -> list[str]:
     """Relative POSIX paths of the project's files, sorted.
 
@@ -37,19 +46,60 @@ def project_files(root: Path) -> list[str]:
     Elsewhere: every file, skipping the usual tool and cache folders.
     """
     if proc.which("git"):
+        # core.quotePath: git C-quotes every name with a byte over 0x7f or a control character, so
+        # its output is ASCII and survives text decoding; unquote() gives back the exact bytes.
         done = proc.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [*GIT_LS_FILES, "--cached", "--others", "--exclude-standard"],
             cwd=root,
             timeout=60,
         )
         if done.returncode == 0:
-            names = {n for n in done.stdout.split("\0") if n}
+            names = {unquote(n) for n in done.stdout.split("\n") if n}
             return sorted(
                 n
                 for n in names
                 if not set(n.split("/")[:-1]) & ALWAYS_SKIPPED and (root / n).is_file()
             )
     return sorted(_walk(root))
+
+
+_C_ESCAPES = {
+    "a": 7,
+    "b": 8,
+    "t": 9,
+    "n": 10,
+    "v": 11,
+    "f": 12,
+    "r": 13,
+    '"': 34,
+    "\\": 92,
+}
+_C_QUOTED = re.compile(r"\\([0-7]{3}|.)", re.DOTALL)
+
+
+def unquote(name: str) -> str:
+    """A path as git prints it (C-quoted in double quotes when unusual) -> the path, with any
+    byte that is not UTF-8 kept through surrogateescape."""
+    if not (len(name) >= 2 and name.startswith('"') and name.endswith('"')):
+        return name
+    raw = bytearray()
+    pos = 0
+    body = name[1:-1]
+    for match in _C_QUOTED.finditer(body):
+        raw += body[pos : match.start()].encode("ascii", "surrogateescape")
+        code = match.group(1)
+        raw.append(int(code, 8) if len(code) == 3 else _C_ESCAPES.get(code, ord(code) & 0xFF))
+        pos = match.end()
+    raw += body[pos:].encode("ascii", "surrogateescape")
+    return os.fsdecode(bytes(raw))
+
+
+def fs_bytes(text: str) -> bytes:
+    """The bytes of a path or text as the file system has them (surrogateescape undone)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a file name
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _walk(root: Path) -> Iterable[str]:
@@ -74,7 +124,7 @@ def digest_files(root: Path, files: Iterable[str]) -> str:
     """sha256 over (path, content) of each file; unreadable files count by name only."""
     h = hashlib.sha256()
     for rel in sorted(files):
-        h.update(rel.encode() + b"\0")
+        h.update(fs_bytes(rel) + b"\0")
         try:
             h.update(hashlib.sha256((root / rel).read_bytes()).digest())
         except OSError:
@@ -85,5 +135,5 @@ def digest_files(root: Path, files: Iterable[str]) -> str:
 def digest_text(*parts: str) -> str:
     h = hashlib.sha256()
     for p in parts:
-        h.update(p.encode() + b"\0")
+        h.update(fs_bytes(p) + b"\0")
     return h.hexdigest()

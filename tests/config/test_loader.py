@@ -610,3 +610,21 @@ def test_registered_sections_load_by_default(tmp_path: Path) -> None:
         "lockgate.toml:10: unknown key 'branchs' in [environments.production]; "
         "did you mean 'branches'?",
     )
+
+
+# --- fail_on_unchecked: a gate key of every stage -----------------------------------------------
+
+
+def test_fail_on_unchecked_is_a_gate_key_of_every_stage(tmp_path: Path) -> None:
+    write(tmp_path, "[stages.lint]\nfail_on_unchecked = true\n")
+    config = load(tmp_path)
+    assert config.warnings == ()
+    assert config.stages["lint"].gate.fail_on_unchecked is True
+    assert config.stages["test"].gate.fail_on_unchecked is False  # default: warn, exit 0
+    assert "fail_on_unchecked" not in config.stages["lint"].options  # the gate owns it
+
+
+def test_fail_on_unchecked_of_the_wrong_type_names_file_and_line(tmp_path: Path) -> None:
+    write(tmp_path, '[stages.test]\n\nfail_on_unchecked = "yes"\n')
+    error = load_error(tmp_path)
+    assert "fail_on_unchecked" in error.message and error.where.endswith("lockgate.toml:3")

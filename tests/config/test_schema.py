@@ -52,6 +52,7 @@ def test_stage_redeclaring_a_common_option_changes_only_its_default() -> None:
         "fail_on",
         "new_only",
         "timeout",
+        "fail_on_unchecked",
         "coverage_min",
         "command",
     ]

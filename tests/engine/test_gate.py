@@ -11,6 +11,7 @@ from lockgate.model import (
     Severity,
     StageResult,
     Status,
+    Unchecked,
     fingerprint,
 )
 from lockgate.stages.interface import Gate
@@ -101,3 +102,76 @@ def test_error_and_warned_statuses() -> None:
     assert gated(status=Status.ERROR).status is Status.ERROR
     assert gated(status=Status.WARNED).status is Status.WARNED
     assert gated(finding("B1"), status=Status.WARNED).status is Status.FAILED
+
+
+# --- unchecked: never plainly passed -----------------------------------------------------------
+
+GAP = Unchecked("requirements.txt", "no advisory data for PyPI", 31, "set advisory_db")
+
+
+def test_unchecked_items_make_a_passing_stage_warned_with_the_count() -> None:
+    out = apply_gate(StageResult("deps", Status.PASSED, unchecked=(GAP,)), Gate(), today=TODAY)
+    assert out.status is Status.WARNED
+    assert "31 item(s) not checked" in out.summary
+
+
+def test_fail_on_unchecked_fails_the_stage_and_says_why() -> None:
+    raw = StageResult("deps", Status.WARNED, summary="0 of 31 checked", unchecked=(GAP,))
+    out = apply_gate(raw, Gate(fail_on_unchecked=True), today=TODAY)
+    assert out.status is Status.FAILED
+    assert out.summary.startswith("0 of 31 checked; 31 item(s) not checked")
+    assert "fail_on_unchecked = true" in out.summary
+
+
+def test_fail_on_unchecked_leaves_a_fully_checked_stage_alone() -> None:
+    raw = StageResult("deps", Status.PASSED, summary="31 of 31 checked")
+    out = apply_gate(raw, Gate(fail_on_unchecked=True), today=TODAY)
+    assert (out.status, out.summary) == (Status.PASSED, "31 of 31 checked")
+
+
+def test_unchecked_does_not_hide_an_error() -> None:
+    out = apply_gate(StageResult("deps", Status.ERROR, unchecked=(GAP,)), Gate(), today=TODAY)
+    assert out.status is Status.ERROR
+
+
+# --- expired suppressions that match nothing ------------------------------------------------------
+
+
+def test_expired_suppression_matching_nothing_fails_the_stage_that_reports_it() -> None:
+    stale = Sup("NO-SUCH-RULE", "old false positive", date(2026, 1, 1), "lockgate.toml:12")
+    out = apply_gate(
+        StageResult("sast", Status.PASSED), Gate(), [stale], today=TODAY, expired_here=[stale]
+    )
+    assert out.status is Status.FAILED
+    (loud,) = out.findings
+    assert loud.rule_id == "expired-suppression" and loud.where == "lockgate.toml:12"
+    assert "expired on 2026-01-01" in loud.message and "old false positive" in loud.message
+
+
+def test_expired_suppression_is_reported_once_even_when_it_also_matches() -> None:
+    stale = Sup("B1", "fp", date(2026, 1, 1))
+    out = gated(finding("B1"), sups=[stale])
+    again = apply_gate(
+        StageResult("sast", Status.PASSED, findings=(finding("B1"),)),
+        Gate(),
+        [stale],
+        today=TODAY,
+        expired_here=[stale],
+    )
+    assert [f.rule_id for f in again.findings] == [f.rule_id for f in out.findings]
+
+
+def test_live_suppression_matching_nothing_is_quiet() -> None:
+    live = Sup("NO-SUCH-RULE", "fp", date(2027, 1, 1))
+    out = apply_gate(
+        StageResult("sast", Status.PASSED), Gate(), [live], today=TODAY, expired_here=[live]
+    )
+    assert out.status is Status.PASSED and out.findings == ()
+
+
+def test_a_stage_that_skipped_itself_still_fails_on_an_expired_suppression() -> None:
+    stale = Sup("X", "fp", date(2026, 1, 1))
+    out = apply_gate(
+        StageResult("deps", Status.SKIPPED), Gate(), [], today=TODAY, expired_here=[stale]
+    )
+    assert out.status is Status.FAILED

@@ -6,7 +6,7 @@ import pytest
 
 from lockgate.model import Run
 
-from .sample_runs import build_hostile_run, build_sample_run
+from .sample_runs import build_hostile_run, build_sample_run, build_unchecked_run
 
 
 @pytest.fixture
@@ -17,3 +17,8 @@ def sample_run() -> Run:
 @pytest.fixture
 def hostile_run() -> Run:
     return build_hostile_run()
+
+
+@pytest.fixture
+def unchecked_run() -> Run:
+    return build_unchecked_run()

@@ -15,6 +15,7 @@ from lockgate.model import (
     StageResult,
     Status,
     TestCase,
+    Unchecked,
     fingerprint,
 )
 
@@ -201,6 +202,15 @@ def build_sample_run() -> Run:
             ),
         ),
     )
+    deps = StageResult(
+        stage="deps",
+        status=Status.WARNED,
+        duration=0.8,
+        summary="0 of 31 packages checked; 31 item(s) not checked",
+        tool_versions=(("lockgate-deps", "0.1.0"),),
+        metrics=(Metric("dependencies", 31, "packages"),),
+        unchecked=UNCHECKED,
+    )
     docs = StageResult(stage="docs", status=Status.SKIPPED, summary="no docs/ directory")
     deploy = StageResult(
         stage="deploy",
@@ -217,7 +227,46 @@ def build_sample_run() -> Run:
         status=RunStatus.FAILED,
         branch="feature/labels",
         commit="3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345",
-        results=(lint, secrets, sast, test, a11y, docs, deploy),
+        results=(lint, secrets, sast, test, a11y, deps, docs, deploy),
+    )
+
+
+UNCHECKED = (
+    Unchecked(
+        "requirements.txt",
+        "no advisory data for PyPI in the configured source",
+        31,
+        "run `lockgate advisories sync` or set [stages.deps] advisory_db",
+    ),
+)
+
+
+def build_unchecked_run() -> Run:
+    """A run whose gates all passed, but whose deps stage checked 0 of 31 packages."""
+    lint = StageResult(
+        stage="lint",
+        status=Status.PASSED,
+        duration=0.5,
+        summary="no findings",
+        tool_versions=(("ruff", "0.17.6"),),
+    )
+    deps = StageResult(
+        stage="deps",
+        status=Status.WARNED,
+        duration=0.8,
+        summary="0 of 31 packages checked",
+        metrics=(Metric("dependencies", 31, "packages"),),
+        unchecked=UNCHECKED,
+    )
+    return Run(
+        id="run-unchecked",
+        project="parcel-service",
+        started=STARTED,
+        finished=FINISHED,
+        status=RunStatus.PASSED,
+        branch="main",
+        commit="3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345",
+        results=(lint, deps),
     )
 
 
@@ -238,6 +287,7 @@ def build_hostile_run() -> Run:
         tool_versions=((h, h),),
         summary=h,
         test_cases=(TestCase(h, h, "failed", 0.1, h), TestCase(h, h, h, 0.0, h)),
+        unchecked=(Unchecked(h, h, 3, h),),
     )
     return Run(
         id=h,

@@ -149,7 +149,9 @@ def test_content_security_policy_allows_only_our_stylesheet(sample_run: Run) -> 
 def test_landmarks_title_language_and_skip_link(sample_run: Run) -> None:
     parsed = page(sample_run)
     assert parsed.named("html") == [{"lang": "en"}]
-    assert parsed.title == "lockgate failed: parcel-service (run run-20260314-0926)"
+    assert parsed.title == (
+        "lockgate failed (31 items not checked): parcel-service (run run-20260314-0926)"
+    )
     names = [name for name, _ in parsed.tags]
     for landmark in ("header", "nav", "main", "footer"):
         assert names.count(landmark) == 1, landmark
@@ -172,7 +174,7 @@ def test_tables_have_captions_and_scoped_headers(sample_run: Run) -> None:
     tables = re.findall(r"<table>(.*?)</table>", html, re.S)
     assert len(tables) >= 6
     for table in tables:
-        assert table.lstrip().startswith("<caption>")
+        assert re.match(r'<caption id="[a-z0-9-]+">', table.lstrip())
         headers = re.findall(r"<th\b[^>]*>", table)
         assert headers and all(re.search(r'scope="(col|row)"', h) for h in headers)
 
@@ -213,4 +215,6 @@ def test_hostile_strings_are_escaped_everywhere(hostile_run: Run) -> None:
     for _, attrs in parsed.tags:
         assert not [a for a in attrs if a.startswith("on")]
         assert attrs.get("id") is None or re.fullmatch(r"[a-z0-9-]+", attrs["id"] or "")
-    assert parsed.title.startswith('lockgate failed: <script>alert(1)</script> "><img')
+    assert parsed.title.startswith(
+        'lockgate failed (6 items not checked): <script>alert(1)</script> "><img'
+    )

@@ -34,6 +34,7 @@ def test_document_shape(sample_run: Run) -> None:
         "started": "2026-03-14T09:26:53Z",
         "finished": "2026-03-14T09:28:04Z",
         "status": "failed",
+        "verdict": "failed",
         "branch": "feature/labels",
         "commit": "3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345",
     }

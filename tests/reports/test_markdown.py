@@ -41,11 +41,19 @@ def tables(text: str) -> list[list[list[str]]]:
 
 def test_status_line_stage_table_and_top_findings(sample_run: Run) -> None:
     text = render(sample_run, "md")
-    assert text.startswith("## ❌ lockgate FAILED: parcel-service\n")
+    assert text.startswith("## ❌ lockgate FAILED (31 items not checked): parcel-service\n")
     stages, top = tables(text)
-    assert stages[0] == ["Stage", "Status", "Findings (open / total)", "Duration", "Cached"]
-    assert stages[1] == ["lint", "❌ failed", "1 / 3", "1.2 s", "yes"]
-    assert stages[4] == ["test", "❌ failed", "2 / 2", "1 min 05 s", "no"]
+    assert stages[0] == [
+        "Stage",
+        "Status",
+        "Findings (open / total)",
+        "Not checked",
+        "Duration",
+        "Cached",
+    ]
+    assert stages[1] == ["lint", "❌ failed", "1 / 3", "0", "1.2 s", "yes"]
+    assert stages[4] == ["test", "❌ failed", "2 / 2", "0", "1 min 05 s", "no"]
+    assert stages[6] == ["deps", "⚠️ warned", "0 / 0", "31", "0.8 s", "no"]
     assert [r[0] for r in stages[1:]] == [r.stage for r in sample_run.results]
     assert [r[2] for r in top[1:]] == ["B602", "test-failure", "coverage-floor", "F401"]
     assert top[4][3] == "src/app/main.py:3"
@@ -82,9 +90,9 @@ def test_hostile_strings_cannot_break_out(hostile_run: Run) -> None:
     assert not [t for t in toks if t.type.startswith("html")], "raw HTML reached the Markdown"
     assert not [t for t in toks if t.type in ("link_open", "image", "code_inline", "s_open")]
     assert len([t for t in toks if t.type == "strong_open"]) == 1  # only our own "**stage**" note
-    assert [t.tag for t in toks if t.type == "heading_open"] == ["h2", "h3"]
+    assert [t.tag for t in toks if t.type == "heading_open"] == ["h2", "h3", "h3"]
     stages, top = tables(text)
-    assert all(len(row) == 5 for row in stages)  # no injected `|` made extra cells
+    assert all(len(row) == 6 for row in stages)  # no injected `|` made extra cells
     assert all(len(row) == 5 for row in top)
     assert "<script>" in top[1][4]  # shown as text (the parser unescapes the entities)
     assert "@\u200bocto-org/team" in text  # no @mention ping

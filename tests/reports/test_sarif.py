@@ -106,6 +106,7 @@ def test_one_run_per_tool_with_versions_and_invocations(sample_run: Run) -> None
         "bandit",
         "detect-secrets",
         "lockgate",
+        "lockgate-deps",
         "podman",
         "pytest",
         "ruff",
@@ -162,46 +163,80 @@ def test_locations_regions_urls_and_whole_project(sample_run: Run) -> None:
     e741 = result(log, "E741")["locations"][0]["physicalLocation"]
     assert e741["region"] == {"startLine": 17}
     web = result(log, "image-alt")["locations"][0]
-    assert web["physicalLocation"]["artifactLocation"] == {"uri": "http://127.0.0.1:8080/"}
+    assert web["physicalLocation"] == {
+        "artifactLocation": {"uri": "http://127.0.0.1:8080/"},
+        "region": {"startLine": 1},
+    }
     assert web["logicalLocations"] == [{"fullyQualifiedName": "img.logo", "kind": "element"}]
     floor = result(log, "coverage-floor")["locations"][0]["physicalLocation"]
-    assert floor == {"artifactLocation": {"uri": "lockgate.toml", "uriBaseId": "%SRCROOT%"}}
+    assert floor == {
+        "artifactLocation": {"uri": "lockgate.toml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
+
+
+def test_every_result_has_a_start_line(sample_run: Run, hostile_run: Run) -> None:
+    """GitHub rejects an upload with a result lacking region.startLine (file-level: line 1)."""
+    for run in (sample_run, hostile_run):
+        for sarif_run in sarif(run)["runs"]:
+            for res in sarif_run["results"]:
+                for location in res["locations"]:
+                    assert location["physicalLocation"]["region"]["startLine"] >= 1, res
 
 
 @pytest.mark.parametrize(
     ("location", "region"),
     [
-        (Location("a.py", 0, 0, 0, 0), None),
-        (Location("a.py", -3, 4), None),
+        (Location("a.py"), {"startLine": 1}),  # a finding about the whole file
+        (Location("a.py", 0, 0, 0, 0), {"startLine": 1}),
+        (Location("a.py", -3, 4), {"startLine": 1}),
         (Location("a.py", 5, 0, 4, 2), {"startLine": 5, "endColumn": 2}),
         (Location("a.py", 5, 9, 5, 2), {"startLine": 5, "startColumn": 9, "endLine": 5}),
         (Location("a.py", 5, None, 7, 1), {"startLine": 5, "endLine": 7, "endColumn": 1}),
     ],
 )
-def test_region_only_when_known_and_valid(
+def test_region_has_the_known_valid_parts_else_line_1(
     location: Location, region: dict[str, int] | None
 ) -> None:
     log = sarif(_one(finding("lint", "ruff", "X1", "m", Severity.LOW, location=location)))
     physical = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-    assert physical.get("region") == region
+    assert physical["region"] == region
     assert errors(log) == []
 
 
 @pytest.mark.parametrize(
-    ("path", "uri", "base"),
+    ("path", "uri"),
     [
-        ("./src/my file.py", "src/my%20file.py", "%SRCROOT%"),
-        ("src\\win\\app.py", "src/win/app.py", "%SRCROOT%"),
-        ("/opt/app/x.py", "file:///opt/app/x.py", None),
-        ("C:\\app\\x.py", "file:///C:/app/x.py", None),
-        ("src/100%#?.py", "src/100%25%23%3F.py", "%SRCROOT%"),
+        ("./src/my file.py", "src/my%20file.py"),
+        ("src/100%#?.py", "src/100%25%23%3F.py"),
+        ("a:b.py", "a%3Ab.py"),  # not read as a URI scheme
+        # every byte of a name is kept, percent-encoded, never altered or dropped
+        ("src\\win\\app.py", "src%5Cwin%5Capp.py"),
+        ("bell\x07esc\x1b.py", "bell%07esc%1B.py"),
+        ("app/caf\udce9.py", "app/caf%E9.py"),  # Latin-1 name (not UTF-8), via surrogateescape
+        ("app/café.py", "app/caf%C3%A9.py"),
+        ("src/./sub/../x.py", "src/x.py"),
     ],
 )
-def test_paths_become_valid_uris(path: str, uri: str, base: str | None) -> None:
+def test_paths_become_valid_uris_keeping_every_byte(path: str, uri: str) -> None:
     log = sarif(_one(finding("lint", "ruff", "X1", "m", Severity.LOW, path=path, line=1)))
     artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert artifact["uri"] == uri
-    assert artifact.get("uriBaseId") == base
+    assert artifact == {"uri": uri, "uriBaseId": "%SRCROOT%"}
+    assert errors(log) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/opt/app/x.py", "../other/x.py", "src/../../x.py", "C:\\app\\x.py", "C:/app/x.py"]
+)
+def test_a_result_never_points_outside_the_repository(path: str) -> None:
+    log = sarif(_one(finding("lint", "ruff", "X1", "m", Severity.LOW, path=path, line=4)))
+    location = log["runs"][0]["results"][0]["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"] == {
+        "uri": "lockgate.toml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert "outside the project" in location["message"]["text"]
+    assert errors(log) == []
 
 
 def test_fingerprints_baseline_state_and_suppressions(sample_run: Run) -> None:

@@ -11,8 +11,9 @@ from typing import Any
 from lockgate.cli.argtypes import positive_int
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
 from lockgate.errors import LockgateError
-from lockgate.model import Status, result_to_dict
+from lockgate.model import RunStatus, StageResult, Status, result_to_dict
 from lockgate.reports.text import clean, one_line
+from lockgate.reports.verdict import describe, headline, unchecked_total, verdict
 
 
 def add_parser(sub: Any) -> None:
@@ -44,6 +45,17 @@ def add_parser(sub: Any) -> None:
         "--history", action="store_true", help="secrets: also scan the whole git history"
     )
     p.set_defaults(func=execute)
+
+
+SHOWN_UNCHECKED = 5  # per stage; the reports list them all
+
+
+def _print_unchecked(result: StageResult, stream: Any) -> None:
+    for item in result.unchecked[:SHOWN_UNCHECKED]:
+        print(f"  {result.stage}: NOT CHECKED {one_line(describe(item), 400)}", file=stream)
+    if len(result.unchecked) > SHOWN_UNCHECKED:
+        more = len(result.unchecked) - SHOWN_UNCHECKED
+        print(f"  {result.stage}: … {more} more not-checked item(s) in the report", file=stream)
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -80,6 +92,8 @@ def as_json(outcome: RunOutcome) -> dict[str, Any]:
         "run_id": run.id,
         "project": run.project,
         "status": run.status.value,
+        "verdict": verdict(run).value,
+        "unchecked": unchecked_total(run),
         "exit_code": int(outcome.exit_code),
         "branch": run.branch,
         "commit": run.commit,
@@ -96,13 +110,17 @@ def print_summary(outcome: RunOutcome, stream: Any) -> None:
     open_total = sum(len(r.open_findings) for r in run.results)
     print(file=stream)
     print(
-        f"run {run.id}: {run.status.value.upper()}"
+        f"run {run.id}: {headline(run)}"
         + (f" — {open_total} open finding(s)" if open_total else ""),
         file=stream,
     )
     for result in run.results:
-        if result.status is Status.ERROR:  # failed the run without a finding: say why here too
-            print(f"  {result.stage}: ERROR — {one_line(result.summary, 300)}", file=stream)
+        if result.status is Status.ERROR or (
+            result.status is Status.FAILED and not result.open_findings
+        ):  # failed the run without a finding (an error, fail_on_unchecked): say why here too
+            status = result.status.value.upper()
+            print(f"  {result.stage}: {status} — {one_line(result.summary, 300)}", file=stream)
+        _print_unchecked(result, stream)
         for finding in result.open_findings[:5]:
             print(
                 f"  {finding.stage}: {one_line(finding.where, 200)} {one_line(finding.rule_id, 100)}: "
@@ -114,6 +132,12 @@ def print_summary(outcome: RunOutcome, stream: Any) -> None:
                 f"  {result.stage}: … {len(result.open_findings) - 5} more in the report",
                 file=stream,
             )
+    if unchecked_total(run) and run.status is RunStatus.PASSED:
+        print(
+            "  not everything was checked: fix the causes above, or set fail_on_unchecked = true "
+            "in [stages.NAME] to fail the run on it",
+            file=stream,
+        )
     html = outcome.reports.get("html")
     if html is not None:
         print(f"report: {clean(str(html))}", file=stream)

@@ -349,7 +349,10 @@ def _stages(
         values = reader.table(("stages", name), given.get(name), stage_options(cls))
         timeout = values["timeout"] if values["timeout"] is not None else run_timeout
         gate = Gate(
-            fail_on=Severity(values["fail_on"]), new_only=values["new_only"], timeout=float(timeout)
+            fail_on=Severity(values["fail_on"]),
+            new_only=values["new_only"],
+            timeout=float(timeout),
+            fail_on_unchecked=values["fail_on_unchecked"],
         )
         options = {k: v for k, v in values.items() if k not in (*schema.GATE_KEYS, "enabled")}
         settings[name] = StageSettings(name, values["enabled"], gate, MappingProxyType(options))

@@ -54,8 +54,9 @@ COMMON: tuple[Option, ...] = (
     Option("fail_on", "str", "low", "Lowest severity of an open finding that fails the gate.", choices=SEVERITIES),
     Option("new_only", "bool", True, "Fail only on findings not in the baseline (new since the base branch)."),
     Option("timeout", "float", None, "Time limit of this stage in seconds; defaults to run.timeout.", check=positive),
+    Option("fail_on_unchecked", "bool", False, "Fail the gate when the stage could not check something (a skipped file, an unchecked package, a scanner that cannot run); false: the run passes WITH UNCHECKED and warns."),
 )
-GATE_KEYS = ("fail_on", "new_only", "timeout")
+GATE_KEYS = ("fail_on", "new_only", "timeout", "fail_on_unchecked")
 
 SUPPRESS = Section("suppress", (
     Option("reason", "str", None, "Why this finding is accepted (required).", check=non_empty),

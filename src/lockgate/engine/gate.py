@@ -1,4 +1,4 @@
-"""Gate policy: from a stage's raw findings to a verdict (thresholds, suppressions, baseline)."""
+"""Gate policy: from a stage's raw result to a verdict (thresholds, suppressions, baseline, unchecked)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from lockgate.model import (
 )
 from lockgate.stages.interface import Gate
 
+EXPIRED_RULE = "expired-suppression"
+
 
 class SuppressionLike(Protocol):
     @property
@@ -36,25 +38,36 @@ def apply_gate(
     suppressions: Iterable[SuppressionLike] = (),
     known: frozenset[str] = frozenset(),
     today: date | None = None,
+    expired_here: Iterable[SuppressionLike] = (),
 ) -> StageResult:
     """Decide each finding's state and the stage's final status.
 
     Order: a stage's own inline allowance (already SUPPRESSED) stays; a config suppression that has
     expired leaves the finding open and adds a loud finding of its own; a live one suppresses; under
     `fail_on` is below threshold; in the baseline (when `new_only`) is known; the rest are open.
+    `expired_here`: expired suppressions this stage reports even when they match nothing (the
+    pipeline gives each expired suppression to exactly one stage), so none expires silently.
+    Then: open findings fail the stage; so does anything left unchecked with `fail_on_unchecked`;
+    unchecked items otherwise make it WARNED, never PASSED.
     """
     today = today or date.today()
     sups = tuple(suppressions)
     findings: list[Finding] = []
-    expired_used: dict[str, SuppressionLike] = {}
+    expired: dict[str, SuppressionLike] = {}
     for finding in result.findings:
         if finding.state is FindingState.SUPPRESSED:
             findings.append(finding)
             continue
-        state, reason = _decide(finding, gate, sups, known, today, expired_used)
+        state, reason = _decide(finding, gate, sups, known, today, expired)
         findings.append(replace(finding, state=state, state_reason=reason))
-    findings += [_expired_finding(result.stage, s) for s in expired_used.values()]
-    return replace(result, findings=tuple(findings), status=_status(result, findings))
+    for sup in expired_here:
+        if sup.expires < today:
+            expired.setdefault(sup.where, sup)
+    findings += [_expired_finding(result.stage, s) for s in expired.values()]
+    status = _status(result, findings, gate)
+    return replace(
+        result, findings=tuple(findings), status=status, summary=_summary(result, status, gate)
+    )
 
 
 def _decide(
@@ -63,13 +76,13 @@ def _decide(
     sups: tuple[SuppressionLike, ...],
     known: frozenset[str],
     today: date,
-    expired_used: dict[str, SuppressionLike],
+    expired: dict[str, SuppressionLike],
 ) -> tuple[FindingState, str | None]:
     for sup in sups:
         if not sup.matches(finding):
             continue
         if sup.expires < today:
-            expired_used[sup.where] = sup
+            expired[sup.where] = sup
             return FindingState.OPEN, f"suppression at {sup.where} expired on {sup.expires}"
         return FindingState.SUPPRESSED, f"{sup.reason} (until {sup.expires}, {sup.where})"
     if not finding.severity.at_least(gate.fail_on):
@@ -84,20 +97,37 @@ def _expired_finding(stage: str, sup: SuppressionLike) -> Finding:
     return Finding(
         stage=stage,
         tool="lockgate",
-        rule_id="expired-suppression",
+        rule_id=EXPIRED_RULE,
         message=(
             f"suppression expired on {sup.expires} (reason was: {sup.reason}); "
-            "fix the findings it covered, or renew it with a new reason and expiry date"
+            "fix the findings it covered and remove it, or renew it with a new reason and "
+            "expiry date"
         ),
         severity=Severity.HIGH,
-        fingerprint=fingerprint("expired-suppression", path, f"{sup.where}{sup.expires}"),
+        fingerprint=fingerprint(EXPIRED_RULE, path, f"{sup.where}{sup.expires}"),
         location=Location(path=path, start_line=int(line) if line.isdigit() else None),
     )
 
 
-def _status(result: StageResult, findings: list[Finding]) -> Status:
-    if result.status in (Status.ERROR, Status.SKIPPED):
+def _status(result: StageResult, findings: list[Finding], gate: Gate) -> Status:
+    if result.status is Status.ERROR:
         return result.status
     if any(f.state is FindingState.OPEN for f in findings):
-        return Status.FAILED
+        return Status.FAILED  # also a stage that skipped itself: an expired suppression is loud
+    if result.status is Status.SKIPPED:
+        return result.status
+    if result.unchecked:
+        return Status.FAILED if gate.fail_on_unchecked else Status.WARNED
     return Status.WARNED if result.status is Status.WARNED else Status.PASSED
+
+
+def _summary(result: StageResult, status: Status, gate: Gate) -> str:
+    """The stage's own summary, plus the reason when unchecked items decide the verdict."""
+    if not result.unchecked or status not in (Status.FAILED, Status.WARNED):
+        return result.summary
+    count = result.unchecked_count
+    if gate.fail_on_unchecked:
+        why = f"{count} item(s) not checked, and fail_on_unchecked = true fails the gate"
+    else:
+        why = f"{count} item(s) not checked (set fail_on_unchecked = true to fail the gate)"
+    return f"{result.summary}; {why}" if result.summary else why

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from lockgate.config.loader import Config, load_config
+from lockgate.config.loader import Config, Suppression, load_config
 from lockgate.engine import baseline as baselines
 from lockgate.engine.cache import StageCache
 from lockgate.engine.context import stage_context
@@ -120,14 +120,21 @@ def _execute(
     def decide(result: StageResult) -> StageResult:
         settings = config.stages[result.stage]
         sups = [s for s in config.suppressions if s.stage in (None, result.stage)]
-        return apply_gate(result, settings.gate, sups, known.for_stage(result.stage))
+        return apply_gate(
+            result,
+            settings.gate,
+            sups,
+            known.for_stage(result.stage),
+            expired_here=_reported_by(result.stage, plan, config),
+        )
 
     progress: Progress = choose_progress(stream, plan.order)
+    position = {name: i for i, name in enumerate(plan.order)}
 
     def on_event(event: StageEvent) -> None:
         progress(event)
-        if event.result is not None:
-            store.save_result(run.id, event.result)
+        if event.result is not None:  # stored in plan order, as the reports show them
+            store.save_result(run.id, event.result, position=position[event.stage])
 
     jobs = {n: Job(instances[n], partial(contexts, n)) for n in plan.order}
     cache = (
@@ -143,6 +150,15 @@ def _execute(
     finally:
         progress.close()
     return tuple(done.values()), status
+
+
+def _reported_by(stage: str, plan: Plan, config: Config) -> list[Suppression]:
+    """Suppressions whose expiry `stage` reports, matched or not: each one exactly once, by the
+    stage it names, else by the first stage of the plan (so none expires silently)."""
+    first = plan.order[0]
+    return [
+        s for s in config.suppressions if s.stage == stage or (s.stage is None and stage == first)
+    ]
 
 
 def _context_factory(

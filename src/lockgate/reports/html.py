@@ -13,6 +13,7 @@ from lockgate import __version__
 from lockgate.model import Finding, FindingState, Run, StageResult
 from lockgate.reports.interface import FormatName
 from lockgate.reports.text import clean, duration, iso, run_duration, sorted_findings
+from lockgate.reports.verdict import headline, unchecked_items, unchecked_total, verdict
 
 MAX_FINDING_ROWS = 1_000  # per stage; results.json has them all
 MAX_TEST_ROWS = 500
@@ -20,8 +21,10 @@ MAX_TEST_ROWS = 500
 # Every rule that sets `color` also sets `background-color`, so tests can check each pair's contrast.
 CSS = """\
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; \
-color: #1f2328; background-color: #ffffff; }
-header, nav, main, footer { padding: 0 1.5rem; }
+color: #1f2328; background-color: #ffffff; overflow-wrap: anywhere; }
+header, nav, main, footer { padding: 0 1rem; max-width: 80rem; }
+.scroll { max-width: 100%; overflow-x: auto; margin: 0.5rem 0 1.5rem; }
+.scroll:focus { outline: 3px solid #0550ae; outline-offset: 2px; }
 header { border-bottom: 1px solid #d0d7de; }
 a { color: #0550ae; background-color: #ffffff; }
 a:focus { outline: 3px solid #0550ae; outline-offset: 2px; }
@@ -30,15 +33,16 @@ a:focus { outline: 3px solid #0550ae; outline-offset: 2px; }
 background-color: #0550ae; z-index: 1; }
 .muted { color: #57606a; background-color: #ffffff; }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+table { border-collapse: collapse; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.6rem; text-align: left; \
-vertical-align: top; }
+vertical-align: top; overflow-wrap: break-word; }
 thead th { color: #1f2328; background-color: #eaeef2; }
-td.msg { max-width: 48rem; overflow-wrap: anywhere; white-space: pre-wrap; }
+td.msg { min-width: 14rem; max-width: 48rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 code { font-family: ui-monospace, "SFMono-Regular", Consolas, monospace; font-size: 0.9em; \
-color: #1f2328; background-color: #eff1f3; padding: 0 0.2em; overflow-wrap: break-word; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 0.1rem 1rem; }
+color: #1f2328; background-color: #eff1f3; padding: 0 0.2em; }
+dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); \
+gap: 0.1rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; }
 .badge { display: inline-block; padding: 0 0.5em; border-radius: 0.3em; font-weight: 600; \
@@ -46,6 +50,7 @@ font-size: 0.9em; }
 .s-passed { color: #ffffff; background-color: #1a7f37; }
 .s-failed { color: #ffffff; background-color: #b42318; }
 .s-warned { color: #1f2328; background-color: #f5d76e; }
+.s-passed_with_unchecked { color: #1f2328; background-color: #f5d76e; }
 .s-skipped { color: #ffffff; background-color: #57606a; }
 .s-error { color: #ffffff; background-color: #6639ba; }
 .s-running { color: #ffffff; background-color: #0550ae; }
@@ -61,6 +66,7 @@ CSP = f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; f
 
 _SYMBOL = {
     "passed": "✔",
+    "passed_with_unchecked": "!",
     "failed": "✖",
     "warned": "!",
     "skipped": "○",
@@ -82,7 +88,7 @@ class HtmlReport:
 
     def render(self, run: Run) -> str:
         ids = _stage_ids(run.results)
-        title = f"lockgate {run.status.value}: {run.project} (run {run.id})"
+        title = f"lockgate {headline(run).lower()}: {run.project} (run {run.id})"
         body = [
             '<a class="skip" href="#main">Skip to the results</a>',
             _header(run),
@@ -122,7 +128,17 @@ def e(text: object) -> str:
 
 def badge(status: str) -> str:
     symbol = f'<span aria-hidden="true">{_SYMBOL.get(status, "")}</span> '
-    return f'<span class="badge s-{e(status)}">{symbol}{e(status.upper())}</span>'
+    words = status.replace("_", " ").upper()
+    return f'<span class="badge s-{e(status)}">{symbol}{e(words)}</span>'
+
+
+def scroll(table: str, label_id: str) -> str:
+    """A table in a region of its own that scrolls sideways when the page is narrow (WCAG 1.4.10:
+    the page itself never scrolls sideways at 320 CSS px); focusable, so keyboards can scroll it."""
+    return (
+        f'<div class="scroll" role="region" aria-labelledby="{label_id}" tabindex="0">\n'
+        f"{table}\n</div>"
+    )
 
 
 def _stage_ids(results: Iterable[StageResult]) -> list[str]:
@@ -150,7 +166,20 @@ def _header(run: Run) -> str:
     rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
     return (
         f"<header>\n<h1>lockgate report: {e(run.project)}</h1>\n"
-        f"<p>Result: {badge(run.status.value)}</p>\n<dl>{rows}</dl>\n</header>"
+        f"<p>Result: {badge(verdict(run).value)}</p>\n{_unchecked_note(run)}<dl>{rows}</dl>\n"
+        "</header>"
+    )
+
+
+def _unchecked_note(run: Run) -> str:
+    total = unchecked_total(run)
+    if not total:
+        return ""
+    stages = ", ".join(sorted({r.stage for r, _ in unchecked_items(run)}))
+    return (
+        f"<p><strong>{total} item(s) were not checked</strong> (stages: {e(stages)}): a passing "
+        "gate says nothing about them. Each stage lists them with the reason and the fix; set "
+        "<code>fail_on_unchecked = true</code> to fail the run on them.</p>\n"
     )
 
 
@@ -170,19 +199,28 @@ def _summary(run: Run, ids: list[str]) -> str:
         "<thead><tr>"
         + "".join(
             f'<th scope="col">{h}</th>'
-            for h in ("Stage", "Status", "Open findings", "All findings", "Duration", "Cached")
+            for h in (
+                "Stage",
+                "Status",
+                "Open findings",
+                "All findings",
+                "Not checked",
+                "Duration",
+                "Cached",
+            )
         )
         + "</tr></thead>"
     )
     rows = [
         f'<tr><th scope="row"><a href="#{i}">{e(r.stage)}</a></th><td>{badge(r.status.value)}</td>'
-        f"<td>{len(r.open_findings)}</td><td>{len(r.findings)}</td>"
+        f"<td>{len(r.open_findings)}</td><td>{len(r.findings)}</td><td>{r.unchecked_count}</td>"
         f"<td>{e(duration(r.duration))}</td><td>{'yes' if r.cached else 'no'}</td></tr>"
         for r, i in zip(run.results, ids, strict=True)
     ]
-    table = (
-        f"<table>\n<caption>Stages of run {e(run.id)}</caption>\n{head}\n"
-        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>"
+    table = scroll(
+        f'<table>\n<caption id="summary-t">Stages of run {e(run.id)}</caption>\n{head}\n'
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>",
+        "summary-t",
     )
     return (
         '<section aria-labelledby="summary-h">\n<h2 id="summary-h">Summary</h2>\n'
@@ -205,11 +243,13 @@ def _stage(result: StageResult, anchor: str) -> str:
     if result.summary:
         parts.append(f"<p>{e(result.summary)}</p>")
     parts.append(_stage_facts(result))
-    parts.append(_findings(result))
+    if result.unchecked:
+        parts.append(_unchecked(result, anchor))
+    parts.append(_findings(result, anchor))
     if result.metrics:
-        parts.append(_metrics(result))
+        parts.append(_metrics(result, anchor))
     if result.test_cases:
-        parts.append(_tests(result))
+        parts.append(_tests(result, anchor))
     if result.artifacts:
         items = "".join(f"<li><code>{e(a)}</code></li>" for a in result.artifacts)
         parts.append(f"<h3>Artifacts</h3>\n<ul>{items}</ul>")
@@ -223,7 +263,23 @@ def _stage_facts(result: StageResult) -> str:
     return "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts) + "</dl>"
 
 
-def _findings(result: StageResult) -> str:
+def _unchecked(result: StageResult, anchor: str) -> str:
+    cols = ("What", "Count", "Why not", "Fix")
+    head = "<tr>" + "".join(f'<th scope="col">{c}</th>' for c in cols) + "</tr>"
+    rows = "\n".join(
+        f"<tr><td><code>{e(u.what)}</code></td><td>{u.count}</td>"
+        f'<td class="msg">{e(u.reason)}</td><td class="msg">{e(u.fix or "-")}</td></tr>'
+        for u in result.unchecked
+    )
+    caption = f"Not checked by stage {e(result.stage)}: {result.unchecked_count} item(s)"
+    table = (
+        f'<table>\n<caption id="{anchor}-u">{caption}</caption>\n<thead>{head}</thead>\n'
+        f"<tbody>\n{rows}\n</tbody>\n</table>"
+    )
+    return f"<h3>Not checked</h3>\n{scroll(table, f'{anchor}-u')}"
+
+
+def _findings(result: StageResult, anchor: str) -> str:
     if not result.findings:
         return "<h3>Findings</h3>\n<p>No findings.</p>"
     ordered = sorted_findings(result.findings)
@@ -237,10 +293,11 @@ def _findings(result: StageResult) -> str:
     more = ""
     if len(ordered) > len(shown):
         more = f"<p>{len(ordered) - len(shown)} more findings are listed in results.json.</p>\n"
-    return (
-        f"<h3>Findings</h3>\n<table>\n<caption>{caption}</caption>\n<thead>{head}</thead>\n"
-        f"<tbody>\n{chr(10).join(_finding_row(f) for f in shown)}\n</tbody>\n</table>\n{more}"
+    table = (
+        f'<table>\n<caption id="{anchor}-f">{caption}</caption>\n<thead>{head}</thead>\n'
+        f"<tbody>\n{chr(10).join(_finding_row(f) for f in shown)}\n</tbody>\n</table>"
     )
+    return f"<h3>Findings</h3>\n{scroll(table, f'{anchor}-f')}\n{more}"
 
 
 def _finding_row(finding: Finding) -> str:
@@ -262,19 +319,20 @@ def _finding_row(finding: Finding) -> str:
     )
 
 
-def _metrics(result: StageResult) -> str:
+def _metrics(result: StageResult, anchor: str) -> str:
     rows = "\n".join(
         f'<tr><th scope="row">{e(m.name)}</th><td>{e(f"{m.value:g}")}</td><td>{e(m.unit)}</td></tr>'
         for m in result.metrics
     )
-    return (
-        f"<h3>Metrics</h3>\n<table>\n<caption>Metrics of stage {e(result.stage)}</caption>\n"
+    table = (
+        f'<table>\n<caption id="{anchor}-m">Metrics of stage {e(result.stage)}</caption>\n'
         '<thead><tr><th scope="col">Metric</th><th scope="col">Value</th>'
         f'<th scope="col">Unit</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>'
     )
+    return f"<h3>Metrics</h3>\n{scroll(table, f'{anchor}-m')}"
 
 
-def _tests(result: StageResult) -> str:
+def _tests(result: StageResult, anchor: str) -> str:
     outcomes = Counter(t.outcome for t in result.test_cases)
     counts = ", ".join(f"{n} {e(outcome)}" for outcome, n in sorted(outcomes.items()))
     notable = [t for t in result.test_cases if t.outcome != "passed"][:MAX_TEST_ROWS]
@@ -287,9 +345,11 @@ def _tests(result: StageResult) -> str:
         f'<td class="msg">{e(t.message or "")}</td></tr>'
         for t in notable
     )
-    return (
-        f"{text}\n<table>\n<caption>Tests of stage {e(result.stage)} that did not pass</caption>\n"
+    table = (
+        f'<table>\n<caption id="{anchor}-t">Tests of stage {e(result.stage)} that did not '
+        "pass</caption>\n"
         '<thead><tr><th scope="col">Test</th><th scope="col">Outcome</th>'
         '<th scope="col">Duration</th><th scope="col">Message</th></tr></thead>\n'
         f"<tbody>\n{rows}\n</tbody>\n</table>"
     )
+    return f"{text}\n{scroll(table, f'{anchor}-t')}"

@@ -17,6 +17,7 @@ from lockgate.errors import LockgateError
 from lockgate.model import Run, RunStatus, StageResult, result_from_dict, result_to_dict
 from lockgate.reports.interface import FormatName
 from lockgate.reports.text import all_findings, iso
+from lockgate.reports.verdict import unchecked_total, verdict
 
 SCHEMA_VERSION = 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -41,6 +42,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             "started": iso(run.started),
             "finished": iso(run.finished),
             "status": run.status.value,
+            "verdict": verdict(run).value,
             "branch": run.branch,
             "commit": run.commit,
         },
@@ -48,6 +50,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             "stages": dict(sorted(Counter(r.status.value for r in run.results).items())),
             "findings": dict(sorted(Counter(f.state.value for f in findings).items())),
             "total_findings": len(findings),
+            "unchecked": unchecked_total(run),
         },
         "results": [result_to_dict(r) for r in run.results],
     }

@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from lockgate.model import Finding, FindingState, Run, StageResult, Status, TestCase
+from lockgate.model import Finding, FindingState, Run, StageResult, Status, TestCase, Unchecked
 from lockgate.reports.interface import FormatName
 from lockgate.reports.text import clean, iso, one_line, sorted_findings, state_label
+from lockgate.reports.verdict import describe
 
 _COUNTED = ("failure", "error", "skipped")
 
@@ -58,7 +59,16 @@ def _stage_suite(run: Run, result: StageResult) -> ET.Element:
     for finding in sorted_findings(result.findings):
         case = suite.case(f"lockgate.{result.stage}.{finding.tool}", _finding_name(finding))
         _finding_outcome(case, finding)
+    for item in result.unchecked:  # what the stage could not check: skipped, with the reason
+        case = suite.case(f"lockgate.{result.stage}.unchecked", f"not checked: {item.what}")
+        skipped = ET.SubElement(case, "skipped", message=one_line(describe(item), 1_000))
+        skipped.text = clean(_unchecked_details(item))
     return suite.element
+
+
+def _unchecked_details(item: Unchecked) -> str:
+    lines = [f"what: {item.what}", f"count: {item.count}", f"reason: {item.reason}"]
+    return "\n".join([*lines, f"fix: {item.fix}"] if item.fix else lines)
 
 
 def _suite_element(run: Run, name: str, seconds: float) -> ET.Element:
@@ -74,6 +84,8 @@ def _stage_properties(result: StageResult) -> list[tuple[str, str]]:
     ]
     if result.summary:
         pairs.append(("summary", one_line(result.summary, 1_000)))
+    if result.unchecked:
+        pairs.append(("unchecked", str(result.unchecked_count)))
     pairs += [(f"metric.{m.name}", f"{m.value:g} {m.unit}".strip()) for m in result.metrics]
     pairs += [(f"tool.{tool}", version) for tool, version in result.tool_versions]
     return pairs
@@ -86,10 +98,15 @@ def _gate_case(case: ET.Element, result: StageResult) -> None:
         case Status.FAILED:
             failure = ET.SubElement(case, "failure", message=summary, type="gate failed")
             failure.text = f"{open_count} open finding(s) fail the {result.stage} gate"
+            if result.unchecked:
+                failure.text += f"; {result.unchecked_count} item(s) not checked"
         case Status.ERROR:
             ET.SubElement(case, "error", message=summary, type="stage error")
         case Status.SKIPPED:
             ET.SubElement(case, "skipped", message=summary)
+        case Status.PASSED | Status.WARNED if result.unchecked:  # not a pass: it did not check all
+            skipped = ET.SubElement(case, "skipped", message=summary)
+            skipped.text = "\n".join(describe(u) for u in result.unchecked)
         case Status.PASSED | Status.WARNED:
             out = ET.SubElement(case, "system-out")
             out.text = f"{result.status.value}: {summary}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from lockgate.model import FindingState, Run, RunStatus, Status
+from lockgate.model import FindingState, Run, Status
 from lockgate.reports.interface import FormatName
 from lockgate.reports.text import (
     STATUS_SYMBOL,
@@ -15,14 +15,24 @@ from lockgate.reports.text import (
     run_duration,
     sorted_findings,
 )
+from lockgate.reports.verdict import (
+    Verdict,
+    describe,
+    headline,
+    unchecked_items,
+    unchecked_total,
+    verdict,
+)
 
 TOP_FINDINGS = 10
-RUN_SYMBOL: dict[RunStatus, str] = {
-    RunStatus.PASSED: "✅",
-    RunStatus.FAILED: "❌",
-    RunStatus.ERROR: "💥",
-    RunStatus.RUNNING: "⏳",
-    RunStatus.INTERRUPTED: "⏹️",
+TOP_UNCHECKED = 20
+RUN_SYMBOL: dict[Verdict, str] = {
+    Verdict.PASSED: "✅",
+    Verdict.PASSED_WITH_UNCHECKED: "⚠️",
+    Verdict.FAILED: "❌",
+    Verdict.ERROR: "💥",
+    Verdict.RUNNING: "⏳",
+    Verdict.INTERRUPTED: "⏹️",
 }
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _NOT_FAILING = (
@@ -37,7 +47,13 @@ class MarkdownReport:
     filename = "summary.md"
 
     def render(self, run: Run) -> str:
-        parts = [_heading(run), _stage_table(run), _notes(run), _top_findings(run)]
+        parts = [
+            _heading(run),
+            _stage_table(run),
+            _notes(run),
+            _unchecked(run),
+            _top_findings(run),
+        ]
         return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -50,7 +66,7 @@ def md(text: str, limit: int = 200) -> str:
 
 
 def _heading(run: Run) -> str:
-    head = f"## {RUN_SYMBOL[run.status]} lockgate {run.status.value.upper()}: {md(run.project, 80)}"
+    head = f"## {RUN_SYMBOL[verdict(run)]} lockgate {headline(run)}: {md(run.project, 80)}"
     facts = [f"run {md(run.id, 60)}"]
     if run.branch:
         facts.append(f"branch {md(run.branch, 80)}")
@@ -66,15 +82,16 @@ def _stage_table(run: Run) -> str:
     if not run.results:
         return "No stages ran."
     rows = [
-        "| Stage | Status | Findings (open / total) | Duration | Cached |",
-        "|---|---|--:|--:|---|",
+        "| Stage | Status | Findings (open / total) | Not checked | Duration | Cached |",
+        "|---|---|--:|--:|--:|---|",
     ]
     for r in run.results:
         status = f"{STATUS_SYMBOL[r.status]} {r.status.value}"
         counts = f"{len(r.open_findings)} / {len(r.findings)}"
         cached = "yes" if r.cached else "no"
         rows.append(
-            f"| {md(r.stage, 60)} | {status} | {counts} | {duration(r.duration)} | {cached} |"
+            f"| {md(r.stage, 60)} | {status} | {counts} | {r.unchecked_count} "
+            f"| {duration(r.duration)} | {cached} |"
         )
     return "\n".join(rows)
 
@@ -90,6 +107,23 @@ def _notes(run: Run) -> str:
     if quiet:
         lines.append(f"- Not failing the gate: {', '.join(quiet)}.")
     return "\n".join(lines)
+
+
+def _unchecked(run: Run) -> str:
+    items = unchecked_items(run)
+    if not items:
+        return ""
+    rows = [
+        f"### ⚠️ Not checked: {unchecked_total(run)} item(s)",
+        "",
+        "A green gate says nothing about these; set fail_on_unchecked = true to fail on them.",
+        "",
+    ]
+    for result, item in items[:TOP_UNCHECKED]:
+        rows.append(f"- {md(result.stage, 60)}: {md(describe(item), 500)}")
+    if len(items) > TOP_UNCHECKED:
+        rows.append(f"- …and {len(items) - TOP_UNCHECKED} more in report.html and results.json.")
+    return "\n".join(rows)
 
 
 def _top_findings(run: Run) -> str:

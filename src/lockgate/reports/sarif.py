@@ -10,9 +10,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from lockgate import __version__
-from lockgate.model import Finding, FindingState, Run, Severity, StageResult, Status
+from lockgate.fsutil import fs_bytes
+from lockgate.model import Finding, FindingState, Run, Severity, StageResult, Status, Unchecked
 from lockgate.reports.interface import FormatName
 from lockgate.reports.text import clean, iso, legal, one_line, sorted_findings
+from lockgate.reports.verdict import describe, verdict
 from lockgate.stages.interface import StageKind
 from lockgate.stages.registry import names_of_kind
 
@@ -122,6 +124,9 @@ def _group_by_tool(run: Run) -> list[_ToolGroup]:
             group.version = group.version or versions.get(tool)
         for finding in result.findings:
             groups[_tool(finding)].findings.append(finding)
+        if result.unchecked and not tools:  # what it could not check is said in some run's log
+            groups.setdefault(MERGED_TOOL, _ToolGroup(MERGED_TOOL, version=__version__))
+            groups[MERGED_TOOL].stages[result.stage] = result
     if not groups:  # nothing ran: still one (empty) run, so the upload says "no results"
         groups[MERGED_TOOL] = _ToolGroup(MERGED_TOOL, version=__version__)
     return sorted(groups.values(), key=lambda g: g.tool)
@@ -269,16 +274,22 @@ def _suppression(finding: Finding) -> dict[str, Any] | None:
 
 
 def _locations(finding: Finding) -> list[dict[str, Any]]:
+    """One location per result, each with a region (GitHub rejects a result without
+    `region.startLine`: a finding about a whole file or page points at its line 1)."""
     loc = finding.location
     if loc is not None and loc.path.strip():
-        physical: dict[str, Any] = {"artifactLocation": _artifact(loc.path)}
+        artifact = _artifact(loc.path)
+        if artifact is None:  # never a URI outside the repository: name the path in words
+            return [_whole_project(f"the file is outside the project: {one_line(loc.path, 300)}")]
         region = _region(loc.start_line, loc.start_col, loc.end_line, loc.end_col)
-        if region:
-            physical["region"] = region
+        physical: dict[str, Any] = {"artifactLocation": artifact, "region": region or _LINE_1}
         return [{"physicalLocation": physical}]
     if finding.url:
         web: dict[str, Any] = {
-            "physicalLocation": {"artifactLocation": {"uri": _quote_url(finding.url)}}
+            "physicalLocation": {
+                "artifactLocation": {"uri": _quote_url(finding.url)},
+                "region": dict(_LINE_1),
+            }
         }
         if finding.selector:
             selector = clean(finding.selector)
@@ -286,21 +297,45 @@ def _locations(finding: Finding) -> list[dict[str, Any]]:
             web["message"] = {"text": f"{one_line(finding.url, 500)} {one_line(selector, 500)}"}
         return [web]
     # GitHub rejects results without a location: point at the config holding the gate.
-    return [
-        {
-            "physicalLocation": {"artifactLocation": {"uri": CONFIG_FILE, "uriBaseId": SRCROOT}},
-            "message": {"text": "no file: this finding is about the project as a whole"},
-        }
-    ]
+    return [_whole_project("no file: this finding is about the project as a whole")]
 
 
-def _artifact(path: str) -> dict[str, Any]:
-    path = legal(path).replace("\\", "/")
-    while path.startswith("./"):
-        path = path[2:]
-    if path.startswith("/") or re.match(r"^[A-Za-z]:/", path):
-        return {"uri": "file://" + ("" if path.startswith("/") else "/") + quote(path, safe="/:")}
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+_LINE_1 = {"startLine": 1}
+
+
+def _whole_project(text: str) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": CONFIG_FILE, "uriBaseId": SRCROOT},
+            "region": dict(_LINE_1),
+        },
+        "message": {"text": text},
+    }
+
+
+def _artifact(path: str) -> dict[str, Any] | None:
+    """The project-relative path as a URI reference under %SRCROOT%, every byte of the name kept
+    (percent-encoded: a backslash, ESC, BEL or a byte that is not UTF-8 is part of the name);
+    None when the path is absolute or climbs out of the project with `..`."""
+    if path.startswith("/") or _DRIVE.match(path):
+        return None
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if not segments:
+                return None
+            segments.pop()
+            continue
+        segments.append(segment)
+    if not segments:
+        return None
+    uri = "/".join(quote(fs_bytes(segment), safe="") for segment in segments)
+    return {"uri": uri, "uriBaseId": SRCROOT}
+
+
+_DRIVE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")  # C:\ or C:/ or \\server: absolute on Windows
 
 
 def _quote_url(url: str) -> str:
@@ -325,21 +360,44 @@ def _region(
 
 
 def _invocation(run: Run, group: _ToolGroup) -> dict[str, Any]:
-    failed = [s for s in group.stages.values() if s.status is Status.ERROR]
-    invocation: dict[str, Any] = {"executionSuccessful": not failed}
+    """executionSuccessful is false when a stage of this tool erred or could not check
+    everything; each such stage, and each thing it could not check, is a notification."""
+    stages = sorted(group.stages.values(), key=lambda s: s.stage)
+    failed = [s for s in stages if s.status is Status.ERROR]
+    gaps = [s for s in stages if s.unchecked]
+    invocation: dict[str, Any] = {"executionSuccessful": not failed and not gaps}
     if run.started:
         invocation["startTimeUtc"] = iso(run.started)
     if run.finished:
         invocation["endTimeUtc"] = iso(run.finished)
-    if failed:
-        invocation["toolExecutionNotifications"] = [
-            {
-                "level": "error",
-                "message": {"text": one_line(f"stage {s.stage}: {s.summary or 'error'}", 1_000)},
-            }
-            for s in sorted(failed, key=lambda s: s.stage)
-        ]
+    notes = [
+        {
+            "level": "error",
+            "message": {"text": one_line(f"stage {s.stage}: {s.summary or 'error'}", 1_000)},
+            "descriptor": {"id": "stage-error"},
+        }
+        for s in failed
+    ]
+    notes += [_unchecked_note(s, item) for s in gaps for item in s.unchecked]
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
     return invocation
+
+
+def _unchecked_note(stage: StageResult, item: Unchecked) -> dict[str, Any]:
+    text = f"stage {stage.stage}: not checked: {describe(item)}"
+    return {
+        "level": "error" if stage.status is Status.FAILED else "warning",
+        "message": {"text": one_line(text, MAX_MESSAGE)},
+        "descriptor": {"id": "unchecked"},
+        "properties": {
+            "lockgate/stage": stage.stage,
+            "lockgate/what": one_line(item.what, 1_000),
+            "lockgate/count": item.count,
+            "lockgate/reason": one_line(item.reason, 1_000),
+            "lockgate/fix": one_line(item.fix, 1_000),
+        },
+    }
 
 
 def _run_properties(
@@ -348,8 +406,12 @@ def _run_properties(
     properties: dict[str, Any] = {
         "lockgate/runId": run.id,
         "lockgate/project": run.project,
+        "lockgate/verdict": verdict(run).value,
         "lockgate/stages": sorted(group.stages),
     }
+    unchecked = sum(s.unchecked_count for s in group.stages.values())
+    if unchecked:
+        properties["lockgate/unchecked"] = unchecked
     if run.branch:
         properties["lockgate/branch"] = run.branch
     if run.commit:

@@ -45,6 +45,7 @@ class Gate:
     fail_on: Severity = Severity.LOW
     new_only: bool = True
     timeout: float = 900.0
+    fail_on_unchecked: bool = False  # anything the stage could not check fails it (else: warned)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from lockgate.model import (
     StageResult,
     Status,
     TestCase,
+    Unchecked,
 )
 from lockgate.store import database, liveness, migrate
 from lockgate.store.schema import (
@@ -133,8 +134,12 @@ class Store:
             for position, result in enumerate(run.results):
                 _insert_result(conn, run.id, position, result)
 
-    def save_result(self, run_id: str, result: StageResult) -> None:
-        """Store a stage result with its findings and test cases; replaces one of the same stage."""
+    def save_result(self, run_id: str, result: StageResult, position: int | None = None) -> None:
+        """Store a stage result with its findings and test cases; replaces one of the same stage.
+
+        `position`: its place in the run (the plan order, whatever order stages finish in);
+        default: where a result of that stage already is, else after the last one.
+        """
         with self._write() as conn:
             _require(conn, runs, run_id)
             old = conn.execute(
@@ -144,9 +149,8 @@ class Store:
             ).first()
             if old is not None:
                 conn.execute(sa.delete(stage_results).where(stage_results.c.id == old.id))
-                position = old.position
-            else:
-                position = _next_position(conn, run_id)
+            if position is None:
+                position = old.position if old is not None else _next_position(conn, run_id)
             _insert_result(conn, run_id, position, result)
 
     def finish_run(self, run_id: str, status: RunStatus, finished: datetime) -> None:
@@ -409,9 +413,10 @@ def _insert_result(conn: sa.Connection, run_id: str, position: int, result: Stag
         "duration": float(result.duration),
         "cached": bool(result.cached),
         "summary": result.summary,
-        "metrics": [[_clean(m.name), float(m.value), _clean(m.unit)] for m in result.metrics],
+        "metrics": [[_clean(m.name), _number(m.value), _clean(m.unit)] for m in result.metrics],
         "artifacts": [_clean(a) for a in result.artifacts],
         "tool_versions": [[_clean(t), _clean(v)] for t, v in result.tool_versions],
+        "unchecked": [_unchecked_row(u) for u in result.unchecked],
     }
     result_id = _new_id(conn.execute(sa.insert(stage_results).values(row)))
     keys = {"stage_result_id": result_id, "run_id": run_id}
@@ -450,6 +455,26 @@ def _finding_row(position: int, f: Finding) -> dict[str, Any]:
         "state": f.state.value,
         "state_reason": f.state_reason,
     }
+
+
+def _unchecked_row(u: Unchecked) -> dict[str, Any]:
+    return {
+        "what": _clean(u.what),
+        "reason": _clean(u.reason),
+        "count": int(u.count),
+        "fix": _clean(u.fix),
+    }
+
+
+def _unchecked_from_row(data: Any) -> Unchecked:
+    return Unchecked(str(data["what"]), str(data["reason"]), int(data["count"]), str(data["fix"]))
+
+
+def _number(value: float) -> float:
+    """A metric value as the stage gave it: an integer stays an integer (42, not 42.0)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return float(value)
 
 
 def _test_row(position: int, t: TestCase) -> dict[str, Any]:
@@ -493,13 +518,14 @@ def _result_from_row(
         stage=row.stage,
         status=Status(row.status),
         findings=found,
-        metrics=tuple(Metric(name, float(value), unit) for name, value, unit in row.metrics),
+        metrics=tuple(Metric(name, _number(value), unit) for name, value, unit in row.metrics),
         artifacts=tuple(row.artifacts),
         duration=row.duration,
         tool_versions=tuple((tool, version) for tool, version in row.tool_versions),
         cached=bool(row.cached),
         summary=row.summary,
         test_cases=tests,
+        unchecked=tuple(_unchecked_from_row(u) for u in row.unchecked or ()),
     )
 
 
