@@ -20,7 +20,7 @@ def test_matches_across_ecosystems_and_ignores_withdrawn(ghsa: Path) -> None:
     jwt = dep(Ecosystem.NUGET, "microsoft.identitymodel.jsonwebtokens", "6.20.0")
     rack = dep(Ecosystem.RUBYGEMS, "rack", "2.2.8")
     answer = source.query([jwt, rack])
-    assert answer.error is None and not answer.unchecked
+    assert answer.error is None and {"NuGet", "RubyGems"} <= answer.covered
     matches, error = match(
         jwt, answer.advisories[("NuGet", "microsoft.identitymodel.jsonwebtokens")]
     )
@@ -36,14 +36,15 @@ def test_ecosystem_without_data_is_unchecked_not_clean(ghsa: Path) -> None:
         [dep(Ecosystem.NPM, "lodash", "4.17.15"), dep(Ecosystem.RUBYGEMS, "jquery-rails", "4.0.0")]
     )
     # the npm folder names jquery-rails inside an npm record: RubyGems is still not covered
-    assert [d.name for d in answer.unchecked] == ["jquery-rails"]
+    assert answer.covered == {"npm"}
     assert ("npm", "lodash") in answer.advisories
+    assert ("RubyGems", "jquery-rails") not in answer.advisories
 
 
 def test_missing_or_empty_directory_is_an_error(tmp_path: Path) -> None:
     d = dep(Ecosystem.NPM, "lodash", "4.17.15")
     missing = LocalDirSource(tmp_path / "nope").query([d])
-    assert missing.error and "does not exist" in missing.error and missing.unchecked == (d,)
+    assert missing.error and "does not exist" in missing.error and not missing.covered
     (tmp_path / "empty").mkdir()
     empty = LocalDirSource(tmp_path / "empty").query([d])
     assert empty.error and "no OSV records" in empty.error
@@ -79,7 +80,7 @@ def test_unreadable_records_are_listed_and_the_stamp_dates_the_data(tmp_path: Pa
     }
     (tmp_path / "GHSA-test.json").write_text(json.dumps(record))
     source = LocalDirSource(tmp_path)
-    assert source.bad_files() == ["bad.json"]
+    assert source.bad_files() == ["bad.json: not valid JSON (JSONDecodeError)"]
     assert source.index().newest == "2020-01-01T00:00:00Z"
     (tmp_path / SYNC_STAMP).write_text(json.dumps({"synced_at": "2026-11-01T00:00:00Z"}))
     (tmp_path / "GHSA-test.json").touch()

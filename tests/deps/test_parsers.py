@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lockgate.deps.model import Ecosystem
+from lockgate.deps.model import Ecosystem, SkipReason
 from lockgate.deps.parsers import parse_file, parser_for
 from tests.testing.harness import FIXTURES
 
@@ -28,7 +28,7 @@ POLY = FIXTURES / "deps" / "polyglot"
             {
                 ("lodash", "4.17.15", 7, True),
                 ("mkdirp", "0.5.1", 11, True),
-                ("minimist", "0.0.8", 13, False),
+                ("minimist", "0.0.8", 15, False),
             },
         ),
         (
@@ -73,15 +73,15 @@ def test_lock_files(rel: str, expected: set) -> None:
     ("rel", "skipped"),
     [
         ("py-req/requirements.txt", {"requests", "./local-package"}),
-        ("yarn-berry/yarn.lock", {"sample-berry"}),
-        ("dotnet-csproj/App.csproj", {"Serilog"}),
+        ("yarn-berry/yarn.lock", set()),  # the workspace entry is the project, not a package
+        ("dotnet-csproj/App.csproj", {"Serilog", "(what these pull in)"}),
         ("ruby/Gemfile.lock", {"internal-gem"}),
     ],
 )
 def test_unpinned_and_non_registry_packages_are_skipped_values(rel: str, skipped: set) -> None:
     result = parse_file(POLY, rel)
     assert {s.name for s in result.skipped} == skipped
-    assert all(s.reason and s.line for s in result.skipped)
+    assert all(s.reason and s.line for s in result.skipped if s.kind is not SkipReason.NO_LOCK)
 
 
 def test_manifests_beside_a_lock_file_defer_to_it() -> None:
@@ -95,8 +95,11 @@ def test_pyproject_without_lock_checks_pins_and_skips_ranges(tmp_path: Path) -> 
     )
     result = parse_file(tmp_path, "pyproject.toml")
     assert [(d.name, d.version, d.line) for d in result.dependencies] == [("jinja2", "2.10", 4)]
-    assert [(s.name, s.line) for s in result.skipped] == [("flask", 5)]
-    assert "lock file" in result.skipped[0].reason
+    assert [(s.name, s.line, s.kind) for s in result.skipped] == [
+        ("flask", 5, SkipReason.UNPINNED),
+        ("(what these pull in)", None, SkipReason.NO_LOCK),
+    ]
+    assert result.skipped[0].reason == ">=2" and "lock file" in result.skipped[1].reason
 
 
 def test_ecosystems() -> None:

@@ -51,7 +51,7 @@ def test_sync_fills_a_directory_the_local_source_reads(
     source = LocalDirSource(dest)
     answer = source.query([Dependency(Ecosystem.NPM, "lodash", "4.17.15", "x", 1, True)])
     assert len(answer.advisories[("npm", "lodash")]) == 2
-    assert answer.newest_data and answer.newest_data.startswith("20")  # from the sync stamp
+    assert answer.covered == {"npm"} and answer.data_times["npm"].startswith("20")  # the sync
 
 
 def test_sync_offline_is_a_clear_error_with_exit_2(

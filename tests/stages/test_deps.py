@@ -13,8 +13,8 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from lockgate.deps.sources.local_dir import SYNC_STAMP
-from lockgate.model import Severity, StageResult, Status, fingerprint
-from lockgate.stages.deps import SBOM_FILE, STALE_RULE, UNCHECKED_RULE, UNPARSABLE_RULE, DepsStage
+from lockgate.model import Severity, StageResult, Status
+from lockgate.stages.deps import SBOM_FILE, DepsStage
 from tests.testing.harness import FIXTURES, SHARED, copy_project, make_context, run_stage
 
 PYPA = SHARED / "advisories" / "pypa"
@@ -60,7 +60,7 @@ def test_every_ecosystem_yields_findings_with_advisory_details(poly) -> None:
     assert "Upgrade lodash to 4.17.20" in (lodash.help_text or "")
     assert lodash.help_uri and "CWE-1321" in lodash.tags
     expected = {
-        ("GHSA-xvch-5gv4-984h", "node-v1/package-lock.json:13"),  # nested minimist, critical
+        ("GHSA-xvch-5gv4-984h", "node-v1/package-lock.json:15"),  # nested minimist, critical
         ("GHSA-hrpp-h998-j3pp", "node-v3/package-lock.json:20"),
         ("GHSA-gxr4-xjj5-5px2", "yarn-v1/yarn.lock:9"),
         ("GHSA-wf5p-g6vw-rhxx", "yarn-berry/yarn.lock:8"),
@@ -85,13 +85,14 @@ def test_every_ecosystem_yields_findings_with_advisory_details(poly) -> None:
 def test_old_data_and_unpinned_packages_warn_never_clean(poly) -> None:
     _, result = poly
     assert result.status is Status.WARNED
-    assert "packages NOT checked (5 without an exact version)" in result.summary
-    # the total counts the 5 unpinned packages too: "25 of 30", never "25 of 25"
-    assert "25 of 30 packages checked" in result.summary
-    assert "advisory data is" in result.summary and "newest 2024-10-10" in result.summary
+    # the total counts the 4 skipped packages too: "25 of 29", never "25 of 25"
+    assert "25 of 29 packages checked" in result.summary
+    assert "4 packages NOT checked (4 skipped in the files" in result.summary
+    assert "PyPI advisory data is" in result.summary and "newest 2024-10-10" in result.summary
+    whats = {u.what for u in result.unchecked}
+    assert {"py-req/requirements.txt", "ruby/Gemfile.lock", "PyPI advisory data"} <= whats
     metrics = {m.name: m.value for m in result.metrics}
-    assert metrics["dependencies"] == 25 and metrics["unchecked"] == 5
-    assert metrics["advisory_age_days"] > 30
+    assert metrics["dependencies"] == 25 and metrics["advisory_age_days"] > 30
 
 
 def test_sbom_artifact_is_valid_cyclonedx(poly) -> None:
@@ -121,19 +122,17 @@ def test_fresh_data_and_exact_pins_pass(tmp_path: Path) -> None:
     assert result.findings == () and "1 of 1 packages checked" in result.summary
 
 
-def test_fail_on_unchecked_turns_gaps_into_failing_findings(poly, tmp_path: Path) -> None:
+def test_gaps_are_unchecked_entries_never_findings(tmp_path: Path) -> None:
     project = copy_project(FIXTURES / "deps" / "polyglot" / "py-req", tmp_path / "p")
-    result = run_stage(
-        DepsStage, project, tmp_path, advisory_db=[str(PYPA)], fail_on_unchecked=True
-    )
-    gaps = {f.rule_id: f for f in result.findings if f.rule_id in {UNCHECKED_RULE, STALE_RULE}}
-    assert set(gaps) == {UNCHECKED_RULE, STALE_RULE}
-    assert all(f.severity is Severity.HIGH for f in gaps.values())
-    assert gaps[UNCHECKED_RULE].message.startswith("2 packages not checked")
-    assert gaps[UNCHECKED_RULE].where == "requirements.txt:3"
-    stale = gaps[STALE_RULE]  # no machine path: the same finding on every machine and in baselines
-    assert stale.where == "lockgate.toml"
-    assert stale.fingerprint == fingerprint(STALE_RULE, "lockgate.toml", "advisory data age")
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(PYPA)])
+    assert {f.tool for f in result.findings} == {"lockgate-deps"}
+    assert all(f.rule_id.startswith(("PYSEC-", "GHSA-")) for f in result.findings)
+    by_what = {(u.what, u.count): u for u in result.unchecked}
+    unpinned = by_what[("requirements.txt", 1)]
+    assert "requests (>=2.0)" in unpinned.reason or "local-package" in unpinned.reason
+    stale = by_what[("PyPI advisory data", 2)]  # 2 packages checked against old data
+    assert "days old" in stale.reason and "advisories sync" in stale.fix
+    assert result.status is Status.WARNED
 
 
 def test_unreachable_osv_service_is_reported_and_nothing_is_called_clean(tmp_path: Path) -> None:
@@ -149,18 +148,20 @@ def test_unreachable_osv_service_is_reported_and_nothing_is_called_clean(tmp_pat
     assert result.status is Status.WARNED
     assert "0 of 3 packages checked" in result.summary
     assert "source osv failed" in result.summary and "3 packages NOT checked" in result.summary
+    (uncovered,) = [u for u in result.unchecked if u.what == "3 npm packages"]
+    assert uncovered.count == 3 and "did not answer" in uncovered.reason
     assert (tmp_path / "artifacts" / "deps" / SBOM_FILE).is_file()
 
 
-def test_broken_lock_file_is_a_finding_with_line_and_fix(tmp_path: Path) -> None:
+def test_broken_lock_file_is_unchecked_with_line_and_fix(tmp_path: Path) -> None:
     project = tmp_path / "p"
     (project / "web").mkdir(parents=True)
     (project / "web" / "package-lock.json").write_text('{\n  "packages": {\n    "x": ,\n  }\n}\n')
     (project / "requirements.txt").write_text("jinja2==2.10\n")
     result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(fresh_db(tmp_path))])
-    (broken,) = [f for f in result.findings if f.rule_id == UNPARSABLE_RULE]
-    assert broken.where == "web/package-lock.json:3" and "invalid JSON" in broken.message
-    assert "npm install" in (broken.help_text or "")
+    (broken,) = [u for u in result.unchecked if u.what.startswith("web/")]
+    assert broken.what == "web/package-lock.json:3" and "invalid JSON" in broken.reason
+    assert "npm install" in broken.fix
     assert result.status is Status.WARNED
 
 
@@ -215,8 +216,8 @@ def test_oversized_lock_file_is_reported_not_read(tmp_path: Path) -> None:
     result = run_stage(
         DepsStage, project, tmp_path, advisory_db=[str(fresh_db(tmp_path))], max_file_kb=1
     )
-    (finding,) = result.findings
-    assert finding.rule_id == UNPARSABLE_RULE and "max_file_kb" in finding.message
+    (gap,) = result.unchecked
+    assert gap.what == "yarn.lock" and "max_file_kb" in gap.reason and not result.findings
     assert result.status is Status.WARNED
 
 
@@ -226,3 +227,4 @@ def test_a_failing_source_warns_even_when_another_covers_everything(tmp_path: Pa
     result = run_stage(DepsStage, project, tmp_path, advisory_db=dbs)
     assert "3 of 3 packages checked" in result.summary
     assert result.status is Status.WARNED and "does not exist" in result.summary
+    assert any("does not exist" in u.reason for u in result.unchecked)

@@ -46,15 +46,31 @@ class Dependency:
         return self.ecosystem, normalise_name(self.ecosystem, self.name)
 
 
+class SkipReason(enum.StrEnum):
+    """Why a declared dependency cannot be checked against advisories (a closed set)."""
+
+    UNPINNED = "unpinned"  # a range or no version: which release gets installed is unknown
+    NOT_REGISTRY = "not-registry"  # git, URL, path or file: not a release from the registry
+    BAD_VERSION = "bad-version"  # not a version in the ecosystem's grammar
+    NO_LOCK = "no-lock"  # a manifest without a lock file: what it pulls in is unknown
+    MALFORMED = "malformed"  # a lock-file entry of an unexpected shape
+    UNSUPPORTED = "unsupported"  # a construct lockgate does not read (a gemspec, eval_gemfile)
+
+
 @dataclass(frozen=True)
 class SkippedDependency:
-    """A dependency that cannot be checked (no exact version): a value, not an exception."""
+    """A dependency that cannot be checked: a value, not an exception.
+
+    `reason` is the short detail for this one item (">=2", "git source"); `kind` says which
+    kind of gap it is, and with it the sentence and the fix the report shows.
+    """
 
     ecosystem: Ecosystem
     name: str
     source_file: str
     line: int | None
     reason: str
+    kind: SkipReason
 
 
 @dataclass(frozen=True)
@@ -69,9 +85,17 @@ class FileProblem:
 
 @dataclass(frozen=True)
 class ParseResult:
+    """What one dependency file yielded.
+
+    `empty_ok` is True when the parser read the file and it legitimately names no package (a
+    manifest that defers to the lock file beside it, a lock of a project without dependencies);
+    a file that yields nothing without it is reported as unchecked, never passed silently.
+    """
+
     dependencies: tuple[Dependency, ...] = ()
     skipped: tuple[SkippedDependency, ...] = ()
     problems: tuple[FileProblem, ...] = ()
+    empty_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,10 +128,16 @@ class Match:
 
 @dataclass(frozen=True)
 class SourceAnswer:
-    """What one advisory source said: advisories per dependency, and what it could not check."""
+    """What one advisory source said: advisories per dependency key, and which ecosystems it covers.
+
+    A dependency is checked by this source only if its ecosystem is in `covered` and `error` is
+    None. `data_times` dates the data per ecosystem (ISO time of the sync, else of the newest
+    record; empty for a live service); `bad_records` names records that could not be read.
+    """
 
     source: str
     advisories: dict[tuple[str, str], tuple[Advisory, ...]] = field(default_factory=dict)
-    unchecked: tuple[Dependency, ...] = ()
+    covered: frozenset[str] = frozenset()
     error: str | None = None  # the source did not answer: why
-    newest_data: str | None = None  # ISO time of the newest record or sync (None: live service)
+    data_times: dict[str, str] = field(default_factory=dict)
+    bad_records: tuple[str, ...] = ()

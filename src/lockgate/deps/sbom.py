@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from lockgate import __version__
-from lockgate.deps.model import Dependency, Ecosystem, normalise_name
+from lockgate.deps.model import Dependency, Ecosystem
 
 SPEC_VERSION = "1.6"
 _PURL_TYPE = {
@@ -22,8 +22,10 @@ _PURL_TYPE = {
 
 
 def purl(dep: Dependency) -> str:
+    """The package URL; PyPI names lower-cased with `_` as `-` (the purl spec), dots kept as
+    published (`zope.interface`, not PEP 503's `zope-interface`)."""
     kind = _PURL_TYPE[dep.ecosystem]
-    name = normalise_name(dep.ecosystem, dep.name) if dep.ecosystem is Ecosystem.PYPI else dep.name
+    name = dep.name.lower().replace("_", "-") if dep.ecosystem is Ecosystem.PYPI else dep.name
     if dep.ecosystem is Ecosystem.NPM and name.startswith("@") and "/" in name:
         scope, _, base = name.partition("/")
         return f"pkg:{kind}/{quote(scope)}/{quote(base)}@{quote(dep.version)}"

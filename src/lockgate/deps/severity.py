@@ -59,10 +59,14 @@ def level_of_score(score: float) -> Severity:
 
 def advisory_severity(record: dict[str, Any]) -> tuple[Severity, str]:
     """(level, where it came from) for one OSV record."""
-    label = str((record.get("database_specific") or {}).get("severity") or "").upper()
+    specific = record.get("database_specific")
+    label = str(specific.get("severity") or "").upper() if isinstance(specific, dict) else ""
     if label in _LABELS:
         return _LABELS[label], f"database_specific.severity {label}"
-    for entry in record.get("severity") or []:
+    entries = record.get("severity")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
         score = cvss3_base_score(str(entry.get("score", "")))
         if score is not None:
             return level_of_score(score), f"{entry.get('type', 'CVSS_V3')} base score {score}"

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lockgate.deps.model import Ecosystem
-from lockgate.deps.sources.local_dir import SYNC_STAMP
+from lockgate.deps.sources.local_dir import SYNC_STAMP, read_manifest
 from lockgate.errors import LockgateError
 
 DEFAULT_BUCKET_URL = "https://osv-vulnerabilities.storage.googleapis.com"
@@ -31,21 +31,35 @@ class SyncReport:
 
 
 def sync(ecosystems: Sequence[Ecosystem], dest: Path, base_url: str, timeout: float) -> SyncReport:
-    """Download and unpack each ecosystem's records into dest/<ecosystem>/, then stamp the time.
+    """Download and unpack each ecosystem's records into dest/<ecosystem>/, then record the sync.
 
-    Each ecosystem is replaced whole only after its download succeeded; any failure raises
-    LockgateError (exit 2) naming the URL and leaves the previous data in place.
+    Each ecosystem is replaced whole only after its download succeeded, and dated in the
+    manifest as soon as it is in place (ecosystems synced earlier keep their own date); any
+    failure raises LockgateError (exit 2) naming the URL and leaves the previous data in place.
     """
     dest.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
+    stamp = ""
     for eco in ecosystems:
         url = f"{base_url.rstrip('/')}/{urllib.parse.quote(eco.value)}/all.zip"
         counts[eco.value] = _install(_download(url, timeout), dest / eco.value, url)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    (dest / SYNC_STAMP).write_text(
-        json.dumps({"synced_at": stamp, "source": base_url, "records": counts}, indent=2) + "\n"
-    )
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        write_manifest(dest, eco.value, stamp, counts[eco.value], base_url)
     return SyncReport(dest, counts, stamp)
+
+
+def write_manifest(dest: Path, ecosystem: str, synced_at: str, records: int, source: str) -> None:
+    """Record one ecosystem's sync in the directory's manifest (version 2), atomically."""
+    known, _ = read_manifest(dest)
+    entries: dict[str, dict[str, object]] = {
+        eco: {"synced_at": when, "records": count} for eco, (when, count) in known.items()
+    }
+    entries[ecosystem] = {"synced_at": synced_at, "records": records, "source": source}
+    newest = max(str(e["synced_at"]) for e in entries.values())
+    body = {"version": 2, "synced_at": newest, "ecosystems": dict(sorted(entries.items()))}
+    tmp = dest / f"{SYNC_STAMP}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(body, indent=2) + "\n")
+    tmp.replace(dest / SYNC_STAMP)
 
 
 def _download(url: str, timeout: float) -> bytes:

@@ -24,12 +24,27 @@ def _cmp(a: Any, b: Any) -> int:
 # --- PyPI: PEP 440 ------------------------------------------------------------------------
 
 
+MAX_LENGTH = 256  # no registry publishes longer versions; longer text is not compared at all
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
+def _bounded(text: str, grammar: str) -> None:
+    if len(text) > MAX_LENGTH:
+        raise BadVersion(
+            f"{_shown(text)} is not a {grammar} version (over {MAX_LENGTH} characters)"
+        )
+
+
 @lru_cache(maxsize=65536)
 def _pep440(text: str) -> Version:
+    _bounded(text, "PEP 440")
     try:
         return Version(text)
-    except InvalidVersion as exc:
-        raise BadVersion(f"{text!r} is not a PEP 440 version") from exc
+    except (InvalidVersion, ValueError) as exc:
+        raise BadVersion(f"{_shown(text)} is not a PEP 440 version") from exc
 
 
 def compare_pypi(a: str, b: str) -> int:
@@ -45,9 +60,10 @@ _SEMVER = re.compile(
 
 @lru_cache(maxsize=65536)
 def _semver(text: str) -> tuple[tuple[int, int, int], tuple[str, ...]]:
+    _bounded(text, "semantic")
     m = _SEMVER.match(text)
     if not m:
-        raise BadVersion(f"{text!r} is not a semantic version")
+        raise BadVersion(f"{_shown(text)} is not a semantic version")
     core = (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
     return core, tuple(m.group(4).split(".")) if m.group(4) else ()
 
@@ -79,9 +95,10 @@ _NUGET = re.compile(r"^\s*(\d+(?:\.\d+){0,3})(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za
 
 def compare_nuget(a: str, b: str) -> int:
     def parse(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        _bounded(text, "NuGet")
         m = _NUGET.match(text)
         if not m:
-            raise BadVersion(f"{text!r} is not a NuGet version")
+            raise BadVersion(f"{_shown(text)} is not a NuGet version")
         nums = tuple(int(p) for p in m.group(1).split("."))
         pre = tuple(m.group(2).lower().split(".")) if m.group(2) else ()
         return nums + (0,) * (4 - len(nums)), pre
@@ -97,8 +114,9 @@ _GEM = re.compile(r"^\s*[0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-
 
 @lru_cache(maxsize=65536)
 def _gem_segments(text: str) -> tuple[int | str, ...]:
+    _bounded(text, "RubyGems")
     if not _GEM.match(text):
-        raise BadVersion(f"{text!r} is not a RubyGems version")
+        raise BadVersion(f"{_shown(text)} is not a RubyGems version")
     text = text.strip().replace("-", ".pre.")
     segs: list[int | str] = [
         int(s) if s.isdigit() else s for s in re.findall(r"[0-9]+|[a-z]+", text, re.I)
@@ -137,6 +155,15 @@ COMPARATORS: dict[Ecosystem, Callable[[str, str], int]] = {
 def compare(ecosystem: Ecosystem, a: str, b: str) -> int:
     """-1, 0 or 1; raises BadVersion when either string is not a version of that ecosystem."""
     return COMPARATORS[ecosystem](a, b)
+
+
+def problem(ecosystem: Ecosystem, version: str) -> str | None:
+    """None when `version` is a valid version of the ecosystem, else why not."""
+    try:
+        COMPARATORS[ecosystem](version, version)
+    except BadVersion as exc:
+        return str(exc)
+    return None
 
 
 # --- OSV ranges ----------------------------------------------------------------------------
@@ -186,6 +213,8 @@ def _safe_cmp(cmp: Callable[[str, str], int], a: str, b: str) -> int:
 def _in_range(cmp: Callable[[str, str], int], version: str, rng: dict[str, Any]) -> bool:
     """Walk the events in version order; the last event at or below `version` decides."""
     events = [e for e in rng.get("events", []) if isinstance(e, dict)]
+
+    events = [e for e in events if len(e) == 1]  # osv.to_advisory leaves only such events
 
     def order(event: dict[str, Any]) -> tuple[int, Any]:
         value = next(iter(event.values()))

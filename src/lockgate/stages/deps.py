@@ -1,30 +1,41 @@
-"""The `deps` stage: known-vulnerable dependencies from lock files, an SBOM, and honest gaps."""
+"""The `deps` stage: known-vulnerable dependencies from lock files, an SBOM, and honest gaps.
+
+Everything it could not check (skipped packages, unreadable files, uncovered ecosystems, old
+advisory data, unreadable advisory records) is returned as `Unchecked` entries and the stage is
+WARNED; the gate decides whether that fails it (`fail_on_unchecked`).
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
 from lockgate import __version__, fsutil
 from lockgate.config.options import Option, positive
-from lockgate.deps import osv, sbom
-from lockgate.deps.model import Dependency, FileProblem, Match, SkippedDependency, SourceAnswer
+from lockgate.deps import findings, gaps, sbom
+from lockgate.deps.check import CheckResult, check
+from lockgate.deps.model import (
+    Dependency,
+    FileProblem,
+    SkippedDependency,
+    SkipReason,
+    SourceAnswer,
+)
 from lockgate.deps.parsers import parse_file, parser_for
 from lockgate.deps.sources.interface import AdvisorySource
 from lockgate.deps.sources.local_dir import LocalDirSource
 from lockgate.deps.sources.osv_api import DEFAULT_URL, OsvApiSource
-from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
+from lockgate.model import Metric, StageResult, Status, Unchecked
 from lockgate.stages.interface import Input, StageContext, StageKind
 
 SBOM_FILE = "sbom.cdx.json"
-UNPARSABLE_RULE = "deps-file-unparsable"
-UNCHECKED_RULE = "deps-unchecked"
-STALE_RULE = "deps-advisory-data-stale"
-_SIBLINGS = ("package.json", "Pipfile", "pyproject.toml")
+# files other parsers read beside a dependency file (they decide direct/deferred): in the cache key
+_SIBLINGS = ("package.json", "Pipfile", "pyproject.toml", "Directory.Packages.props")
 
 
 class DepsStage:
@@ -63,13 +74,8 @@ class DepsStage:
             "(warned, or failing with fail_on_unchecked)",
             check=positive,
         ),
-        Option(
-            "fail_on_unchecked",
-            "bool",
-            False,
-            "Report unchecked packages, unparsable files and "
-            "stale data as high-severity findings instead of a warning",
-        ),
+        # fail_on_unchecked is a gate key of every stage now (config/schema.py COMMON): the gate
+        # fails a stage with anything unchecked, so existing [stages.deps] settings keep working.
         Option("exclude", "list[str]", ["tests/fixtures/*"], "Glob patterns of files not to read"),
         Option(
             "max_file_kb",
@@ -109,36 +115,39 @@ class DepsStage:
                 Status.SKIPPED,
                 artifacts=(SBOM_FILE,),
                 duration=time.monotonic() - started,
-                summary="no dependency files (requirements*.txt, pyproject.toml, "
-                "*.lock, package-lock.json, yarn.lock, packages.lock.json, *.csproj)",
+                summary="no dependency files (requirements*.txt, pyproject.toml, *.lock, "
+                "package.json, package-lock.json, yarn.lock, pnpm-lock.yaml, packages.lock.json, "
+                "*.csproj, Gemfile, ...)",
             )
-        deps, skipped, problems = _parse_all(ctx, files)
-        (ctx.artifacts / SBOM_FILE).write_text(sbom.dumps(sbom.build(ctx.service, deps)))
+        parsed = _parse_all(ctx, files)
+        (ctx.artifacts / SBOM_FILE).write_text(sbom.dumps(sbom.build(ctx.service, parsed.deps)))
         sources = _sources(ctx)
-        answers = [s.query(_unique(deps)) for s in sources] if deps else []
-        check = _Check.of(deps, answers)
-        stale = _stale(answers, int(ctx.options["max_advisory_age_days"]))
-        strict = bool(ctx.options["fail_on_unchecked"])
-        findings = [_vuln_finding(m) for m in check.matches]
-        findings += [_problem_finding(p, strict) for p in problems]
-        if strict:
-            findings += _unchecked_findings(check.unchecked, skipped)
-            findings += [_stale_finding(stale)] if stale else []
-        source_failed = any(a.error for a in answers)
-        gaps = bool(check.unchecked or skipped or problems or stale or source_failed)
+        answers = [s.query(_unique(parsed.deps)) for s in sources] if parsed.deps else []
+        max_age = int(ctx.options["max_advisory_age_days"])
+        result = check(parsed.deps, answers, datetime.now(UTC), max_age)
+        unchecked = gaps.collect(
+            parsed.skipped, parsed.problems, parsed.empty, parsed.deps, result, answers, max_age
+        )
+        unchecked += [
+            Unchecked(f"advisory source {a.source}", a.error, 1, gaps.SYNC_FIX)
+            for a in answers
+            if a.error
+        ]
+        found = findings.build(result.matches)
+        vulnerable = len({(m.dependency.key, m.dependency.version) for m in result.matches})
         return StageResult(
             stage=self.name,
-            status=Status.WARNED if gaps else Status.PASSED,
-            findings=tuple(findings),
+            status=Status.WARNED if unchecked else Status.PASSED,
+            findings=tuple(found),
             metrics=(
-                Metric("dependencies", len(deps), "packages"),
-                Metric(
-                    "vulnerable",
-                    len({(m.dependency.key, m.dependency.version) for m in check.matches}),
-                    "packages",
+                Metric("dependencies", len(parsed.deps), "packages"),
+                Metric("vulnerable", vulnerable, "packages"),
+                Metric("unchecked", sum(u.count for u in unchecked), "items"),
+                *(
+                    (Metric("advisory_age_days", max(s.age_days for s in result.stale), "days"),)
+                    if result.stale
+                    else ()
                 ),
-                Metric("unchecked", len(check.unchecked) + len(skipped), "packages"),
-                *((Metric("advisory_age_days", stale[1], "days"),) if stale else ()),
             ),
             artifacts=(SBOM_FILE,),
             duration=time.monotonic() - started,
@@ -146,11 +155,20 @@ class DepsStage:
                 ("lockgate-deps", __version__),
                 *((s.name, s.state()[:12]) for s in sources),
             ),
-            summary=_summary(deps, check, skipped, problems, answers, stale),
+            summary=_summary(parsed, result, len(found), vulnerable, answers),
+            unchecked=tuple(unchecked),
         )
 
 
 # --- inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    deps: list[Dependency]
+    skipped: list[SkippedDependency]
+    problems: list[FileProblem]
+    empty: list[str]  # files that yielded nothing and did not say why
 
 
 def _dependency_files(ctx: StageContext) -> list[str]:
@@ -159,30 +177,29 @@ def _dependency_files(ctx: StageContext) -> list[str]:
     return [f for f in every if f not in excluded and parser_for(f) is not None]
 
 
-def _parse_all(
-    ctx: StageContext, files: Sequence[str]
-) -> tuple[list[Dependency], list[SkippedDependency], list[FileProblem]]:
-    deps: list[Dependency] = []
-    skipped: list[SkippedDependency] = []
-    problems: list[FileProblem] = []
+def _parse_all(ctx: StageContext, files: Sequence[str]) -> _Parsed:
+    """Every file parsed once; a file read twice (an -r include that is also a requirements
+    file) gives its packages once."""
+    deps: dict[Dependency, None] = {}
+    skipped: dict[SkippedDependency, None] = {}
+    problems: dict[FileProblem, None] = {}
+    empty: list[str] = []
     limit = int(ctx.options["max_file_kb"]) * 1024
     for rel in files:
         size = (ctx.project / rel).stat().st_size if (ctx.project / rel).exists() else 0
         if size > limit:
-            problems.append(
-                FileProblem(
-                    rel,
-                    None,
-                    f"{size // 1024} KiB is over max_file_kb",
-                    "raise [deps] max_file_kb or exclude the file",
-                )
-            )
+            why = f"{size // 1024} KiB is over max_file_kb"
+            problems[
+                FileProblem(rel, None, why, "raise [deps] max_file_kb or exclude the file")
+            ] = None
             continue
         result = parse_file(ctx.project, rel)
-        deps += result.dependencies
-        skipped += result.skipped
-        problems += result.problems
-    return deps, skipped, problems
+        deps.update(dict.fromkeys(result.dependencies))
+        skipped.update(dict.fromkeys(result.skipped))
+        problems.update(dict.fromkeys(result.problems))
+        if not (result.dependencies or result.skipped or result.problems or result.empty_ok):
+            empty.append(rel)
+    return _Parsed(list(deps), list(skipped), list(problems), empty)
 
 
 def _sources(ctx: StageContext) -> list[AdvisorySource]:
@@ -207,167 +224,40 @@ def _unique(deps: Sequence[Dependency]) -> list[Dependency]:
     return list(seen.values())
 
 
-# --- matching -------------------------------------------------------------------------------
-
-
-class _Check:
-    """Which dependencies were checked, which matched advisories, which could not be checked (why)."""
-
-    def __init__(self) -> None:
-        self.matches: list[Match] = []
-        self.unchecked: list[tuple[Dependency, str]] = []
-
-    @classmethod
-    def of(cls, deps: Sequence[Dependency], answers: Sequence[SourceAnswer]) -> _Check:
-        check = cls()
-        for dep in deps:
-            key = (dep.key[0].value, dep.key[1])
-            answered = [a for a in answers if key in a.advisories]
-            if not answered:
-                why = next((a.error for a in answers if a.error), None) or (
-                    f"no advisory data for {dep.ecosystem.value} in the configured source"
-                )
-                check.unchecked.append((dep, why))
-                continue
-            candidates = {adv.id: adv for a in answered for adv in a.advisories[key]}
-            matches, error = osv.match(dep, candidates.values())
-            if error:
-                check.unchecked.append((dep, f"version not comparable: {error}"))
-            check.matches += matches
-        return check
-
-
-def _stale(answers: Sequence[SourceAnswer], max_days: int) -> tuple[str, int] | None:
-    """(newest data time, age in days) when local advisory data is older than `max_days`."""
-    dated = [a.newest_data for a in answers if a.newest_data and not a.error]
-    if not dated:
-        return None
-    newest = max(_parse_time(d) for d in dated)
-    age = (datetime.now(UTC) - newest).days
-    return (newest.date().isoformat(), age) if age > max_days else None
-
-
-def _parse_time(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.fromtimestamp(0, UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-# --- findings -------------------------------------------------------------------------------
-
-
-def _vuln_finding(m: Match) -> Finding:
-    dep, adv = m.dependency, m.advisory
-    aliases = f" ({', '.join(adv.aliases)})" if adv.aliases else ""
-    fixed = f"fixed in {m.fixed}" if m.fixed else "no fixed version published"
-    upgrade = (
-        f"Upgrade {dep.name} to {m.fixed} or later"
-        if m.fixed
-        else f"No fix is published: replace {dep.name} or mitigate"
-    )
-    return Finding(
-        stage="deps",
-        tool="lockgate-deps",
-        rule_id=adv.id,
-        message=f"{dep.name} {dep.version} is affected by {adv.id}{aliases}: {adv.summary or 'see the advisory'} "
-        f"[installed {dep.version}; {fixed}]",
-        severity=adv.severity,
-        fingerprint=fingerprint(adv.id, dep.source_file, f"{dep.ecosystem.value}:{dep.key[1]}"),
-        location=Location(dep.source_file, dep.line),
-        help_uri=adv.url or f"https://osv.dev/vulnerability/{adv.id}",
-        help_text=f"{upgrade} and regenerate {dep.source_file}. Severity from {adv.severity_source}."
-        f"{'' if dep.direct else ' This is a transitive dependency: upgrade the package that pulls it in.'}",
-        tags=(
-            *adv.aliases,
-            *adv.cwes,
-            f"ecosystem:{dep.ecosystem.value}",
-            "security",
-            "direct" if dep.direct else "transitive",
-        ),
-    )
-
-
-def _problem_finding(problem: FileProblem, strict: bool) -> Finding:
-    return Finding(
-        stage="deps",
-        tool="lockgate-deps",
-        rule_id=UNPARSABLE_RULE,
-        message=f"dependency file not checked: {problem.reason}",
-        severity=Severity.HIGH if strict else Severity.INFO,
-        fingerprint=fingerprint(UNPARSABLE_RULE, problem.path, problem.reason),
-        location=Location(problem.path, problem.line),
-        help_text=f"Fix: {problem.fix}. Until then its packages are not checked for vulnerabilities.",
-    )
-
-
-def _unchecked_findings(
-    unchecked: Sequence[tuple[Dependency, str]], skipped: Sequence[SkippedDependency]
-) -> list[Finding]:
-    by_file: dict[str, list[tuple[str, int | None, str]]] = {}
-    for dep, why in unchecked:
-        by_file.setdefault(dep.source_file, []).append((f"{dep.name} {dep.version}", dep.line, why))
-    for skip in skipped:
-        by_file.setdefault(skip.source_file, []).append((skip.name, skip.line, skip.reason))
-    findings = []
-    for path, items in sorted(by_file.items()):
-        names = ", ".join(n for n, _, _ in items[:10]) + (" ..." if len(items) > 10 else "")
-        findings.append(
-            Finding(
-                stage="deps",
-                tool="lockgate-deps",
-                rule_id=UNCHECKED_RULE,
-                message=f"{len(items)} packages not checked for vulnerabilities: {names} ({items[0][2]})",
-                severity=Severity.HIGH,
-                fingerprint=fingerprint(UNCHECKED_RULE, path, str(len(items))),
-                location=Location(path, items[0][1]),
-                help_text="Pin exact versions (use a lock file) and make an advisory source reachable "
-                "(advisory_db or the OSV service), or set fail_on_unchecked = false to only warn.",
-            )
-        )
-    return findings
-
-
-def _stale_finding(stale: tuple[str, int]) -> Finding:
-    """One finding for the whole run, pointing at the config where the data and its age are set
-    (no machine path in it, so baselines stay portable)."""
-    return Finding(
-        stage="deps",
-        tool="lockgate-deps",
-        rule_id=STALE_RULE,
-        message=f"advisory data is {stale[1]} days old (newest record {stale[0]}): packages were "
-        "checked against outdated data",
-        severity=Severity.HIGH,
-        fingerprint=fingerprint(STALE_RULE, "lockgate.toml", "advisory data age"),
-        location=Location("lockgate.toml"),
-        help_text="Run `lockgate advisories sync --dest DIR` where the network allows it, or raise "
-        "max_advisory_age_days.",
-    )
-
-
 def _summary(
-    deps: Sequence[Dependency],
-    check: _Check,
-    skipped: Sequence[SkippedDependency],
-    problems: Sequence[FileProblem],
+    parsed: _Parsed,
+    result: CheckResult,
+    advisories: int,
+    vulnerable: int,
     answers: Sequence[SourceAnswer],
-    stale: tuple[str, int] | None,
 ) -> str:
-    checked = len(deps) - len(check.unchecked)
-    vulnerable = len({(m.dependency.key, m.dependency.version) for m in check.matches})
+    not_checked = len(parsed.deps) - result.checked
+    skipped = [s for s in parsed.skipped if s.kind is not SkipReason.NO_LOCK]
+    total = len(parsed.deps) + len(skipped)
     parts = [
-        f"{checked} of {len(deps) + len(skipped)} packages checked, {len(check.matches)} advisories "
-        f"on {vulnerable} packages"
+        f"{result.checked} of {total} packages checked, {advisories} vulnerabilities "
+        f"in {vulnerable} packages"
     ]
-    if check.unchecked or skipped:
+    if not_checked or skipped:
         parts.append(
-            f"{len(check.unchecked) + len(skipped)} packages NOT checked "
-            f"({len(skipped)} without an exact version)"
+            f"{not_checked + len(skipped)} packages NOT checked ({len(skipped)} skipped in "
+            f"the files, {not_checked} without advisory data)"
         )
+    no_lock = sum(1 for s in parsed.skipped if s.kind is SkipReason.NO_LOCK)
+    if no_lock:
+        parts.append(f"{no_lock} manifests without a lock file")
     parts += [f"source {a.source} failed: {a.error}" for a in answers if a.error]
-    if problems:
-        parts.append(f"{len(problems)} dependency files could not be read")
-    if stale:
-        parts.append(f"advisory data is {stale[1]} days old (newest {stale[0]})")
+    if parsed.problems:
+        parts.append(f"{len(parsed.problems)} dependency file problems")
+    if parsed.empty:
+        parts.append(f"{len(parsed.empty)} dependency files with no packages")
+    parts += [
+        f"{s.ecosystem} advisory data is {s.age_days} days old (newest {s.newest})"
+        for s in result.stale
+    ]
+    for answer in answers:
+        if answer.bad_records:
+            names = ", ".join(r.split(":", 1)[0] for r in answer.bad_records[:3])
+            more = " ..." if len(answer.bad_records) > 3 else ""
+            parts.append(f"{len(answer.bad_records)} advisory records unreadable ({names}{more})")
     return "; ".join(parts)

@@ -1,4 +1,8 @@
-"""Lock-file and manifest parsers, one module per format, and the table that picks one per file."""
+"""Lock-file and manifest parsers, one module per format, and the table that picks one per file.
+
+`parse_file` never raises: a file it cannot read is a FileProblem, a package of the wrong shape
+or with a version its ecosystem does not accept is a SkippedDependency, never a checked package.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,21 @@ import fnmatch
 from collections.abc import Callable
 from pathlib import Path
 
-from lockgate.deps.model import ParseResult
+from lockgate.deps import versions
+from lockgate.deps.model import Dependency, Ecosystem, ParseResult, SkippedDependency, SkipReason
 from lockgate.deps.parsers import (
     csproj,
+    gemfile,
     gemfile_lock,
     nuget_lock,
+    nuget_props,
+    package_json,
     package_lock,
+    packages_config,
+    pdm_lock,
+    pipfile,
     pipfile_lock,
+    pnpm_lock,
     poetry_lock,
     pyproject,
     requirements,
@@ -22,20 +34,31 @@ from lockgate.deps.parsers.common import Unparsable, problem
 
 Parser = Callable[[Path, str], ParseResult]
 
-# basename glob -> parser; the first match wins.
+# file-name glob (or "folder/glob" for the parent folder's name) -> parser; the first match wins.
 PARSERS: tuple[tuple[str, Parser], ...] = (
-    ("requirements*.txt", requirements.parse),
+    ("*requirements*.txt", requirements.parse),
     ("requirements/*.txt", requirements.parse),
     ("pyproject.toml", pyproject.parse),
     ("poetry.lock", poetry_lock.parse),
     ("uv.lock", poetry_lock.parse),
+    ("pdm.lock", pdm_lock.parse),
+    ("Pipfile", pipfile.parse),
     ("Pipfile.lock", pipfile_lock.parse),
+    ("package.json", package_json.parse),
     ("package-lock.json", package_lock.parse),
     ("npm-shrinkwrap.json", package_lock.parse),
     ("yarn.lock", yarn_lock.parse),
+    ("pnpm-lock.yaml", pnpm_lock.parse),
     ("packages.lock.json", nuget_lock.parse),
+    ("packages.config", packages_config.parse),
+    ("Directory.Packages.props", nuget_props.parse),
     ("*.csproj", csproj.parse),
+    ("*.fsproj", csproj.parse),
+    ("*.vbproj", csproj.parse),
+    ("Gemfile", gemfile.parse),
+    ("gems.rb", gemfile.parse),
     ("Gemfile.lock", gemfile_lock.parse),
+    ("gems.locked", gemfile_lock.parse),
 )
 
 
@@ -55,7 +78,7 @@ def parse_file(project: Path, rel: str) -> ParseResult:
     if parser is None:
         return ParseResult()
     try:
-        return parser(project, rel)
+        return _checked(parser(project, rel))
     except Unparsable as exc:
         return ParseResult(problems=(problem(rel, exc),))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -64,9 +87,29 @@ def parse_file(project: Path, rel: str) -> ParseResult:
                 problem(
                     rel,
                     Unparsable(
-                        f"unexpected structure ({type(exc).__name__}: {exc})",
+                        f"unexpected structure ({type(exc).__name__}: {str(exc)[:120]})",
                         "regenerate the file with its package manager",
                     ),
                 ),
             )
         )
+
+
+def _checked(result: ParseResult) -> ParseResult:
+    """Packages whose version the ecosystem's grammar rejects move to the skipped ones."""
+    deps: list[Dependency] = []
+    skipped: list[SkippedDependency] = list(result.skipped)
+    for dep in result.dependencies:
+        why = versions.problem(dep.ecosystem, dep.version)
+        if why is None:
+            deps.append(dep)
+            continue
+        skipped.append(
+            SkippedDependency(
+                dep.ecosystem, dep.name, dep.source_file, dep.line, why, SkipReason.BAD_VERSION
+            )
+        )
+    return ParseResult(tuple(deps), tuple(skipped), result.problems, result.empty_ok)
+
+
+__all__ = ["PARSERS", "Ecosystem", "Parser", "parse_file", "parser_for"]

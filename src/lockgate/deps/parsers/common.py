@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from lockgate.deps.model import FileProblem
+from lockgate.deps.model import Ecosystem, FileProblem, SkippedDependency, SkipReason
 
 
 class Unparsable(Exception):
@@ -47,6 +48,8 @@ def load_json(text: str, tool: str) -> Any:
         raise Unparsable(
             f"invalid JSON: {exc.msg}", f"regenerate it with `{tool}`", exc.lineno
         ) from exc
+    except RecursionError as exc:
+        raise Unparsable("JSON nested too deeply", f"regenerate it with `{tool}`") from exc
 
 
 def load_toml(text: str, tool: str) -> dict[str, Any]:
@@ -59,17 +62,68 @@ def load_toml(text: str, tool: str) -> dict[str, Any]:
             f"regenerate it with `{tool}`",
             int(match.group(1)) if match else None,
         ) from exc
+    except RecursionError as exc:
+        raise Unparsable("TOML nested too deeply", f"regenerate it with `{tool}`") from exc
+
+
+class Lines:
+    """Line numbers for many lookups in one text: line starts indexed once, bisect per lookup.
+
+    Parsers walk their entries in file order with a cursor (`find(needle, cursor)`), so a whole
+    file costs one pass, not one scan from the top per package.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def at(self, offset: int) -> int:
+        """1-based line of the character at `offset`."""
+        return bisect_right(self.starts, offset)
+
+    def find(self, needle: str, start: int = 0) -> tuple[int, int | None]:
+        """(offset, line) of the first `needle` at or after `start`; (-1, None) when absent."""
+        at = self.text.find(needle, start)
+        return (at, self.at(at)) if at >= 0 else (-1, None)
 
 
 def line_of(text: str, needle: str, start: int = 0) -> int | None:
-    """1-based line of the first occurrence of `needle` at or after character `start`."""
+    """1-based line of the first occurrence of `needle` at or after character `start` (one lookup)."""
     at = text.find(needle, start)
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
-def line_index(text: str) -> list[int]:
-    """Offsets of line starts, for many lookups in one file."""
-    return [0, *(m.end() for m in re.finditer("\n", text))]
+def table(data: Any, *keys: str) -> dict[str, Any]:
+    """data[k1][k2]... when every step is a table (dict), else {}: a wrong shape reads as absent."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def items(data: Any) -> list[Any]:
+    """`data` when it is a list, else []."""
+    return data if isinstance(data, list) else []
+
+
+def skip(
+    eco: Ecosystem, name: str, rel: str, line: int | None, reason: str, kind: SkipReason
+) -> SkippedDependency:
+    return SkippedDependency(eco, name, rel, line, reason, kind)
+
+
+def find_up(folder: Path, root: Path, names: tuple[str, ...]) -> Path | None:
+    """The first of `names` in `folder` or an ancestor of it up to `root` (inclusive)."""
+    try:
+        folder.relative_to(root)
+    except ValueError:
+        return None
+    while True:
+        for name in names:
+            if (folder / name).is_file():
+                return folder / name
+        if folder == root or folder.parent == folder:
+            return None
+        folder = folder.parent
 
 
 def direct_python_names(folder: Path) -> set[str]:
@@ -77,39 +131,56 @@ def direct_python_names(folder: Path) -> set[str]:
     from packaging.requirements import InvalidRequirement, Requirement
 
     names: set[str] = set()
-    try:
-        data = tomllib.loads((folder / "pyproject.toml").read_text())
-    except (OSError, tomllib.TOMLDecodeError):
-        data = {}
-    project = data.get("project", {})
-    specs = list(project.get("dependencies", []))
-    for extra in (project.get("optional-dependencies") or {}).values():
-        specs += list(extra)
-    for group in (data.get("dependency-groups") or {}).values():
-        specs += [s for s in group if isinstance(s, str)]
+    data = _toml_file(folder / "pyproject.toml")
+    project = table(data, "project")
+    specs = list(items(project.get("dependencies")))
+    for extra in table(project, "optional-dependencies").values():
+        specs += items(extra)
+    for group in table(data, "dependency-groups").values():
+        specs += items(group)
     for spec in specs:
         try:
-            names.add(Requirement(spec).name)
+            names.add(Requirement(spec).name if isinstance(spec, str) else "")
         except InvalidRequirement:
             continue
-    poetry = data.get("tool", {}).get("poetry", {})
-    names |= set(poetry.get("dependencies", {})) - {"python"}
-    for group in (poetry.get("group") or {}).values():
-        names |= set(group.get("dependencies", {}))
+    poetry = table(data, "tool", "poetry")
+    names |= set(table(poetry, "dependencies")) - {"python"}
+    names |= set(table(poetry, "dev-dependencies"))
+    for group in table(poetry, "group").values():
+        names |= set(table(group, "dependencies"))
+    pipfile = _toml_file(folder / "Pipfile")
+    names |= set(table(pipfile, "packages")) | set(table(pipfile, "dev-packages"))
+    return {re.sub(r"[-_.]+", "-", n).lower() for n in names if n}
+
+
+def _toml_file(path: Path) -> dict[str, Any]:
     try:
-        pipfile = tomllib.loads((folder / "Pipfile").read_text())
-        names |= set(pipfile.get("packages", {})) | set(pipfile.get("dev-packages", {}))
-    except (OSError, tomllib.TOMLDecodeError):
-        pass
-    return {re.sub(r"[-_.]+", "-", n).lower() for n in names}
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return {}
 
 
 def direct_npm_names(folder: Path) -> set[str]:
     try:
-        data = json.loads((folder / "package.json").read_text())
-    except (OSError, ValueError):
+        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return set()
     names: set[str] = set()
     for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
-        names |= set(data.get(section) or {})
+        names |= set(table(data, section))
     return names
+
+
+_PACKAGE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*package[ \t]*\]\][ \t]*(?:#.*)?$", re.M)
+
+
+def package_lines(text: str) -> list[int]:
+    """Line of each `[[package]]` table's `name` (else its header), in file order: one pass."""
+    lines = Lines(text)
+    out = []
+    for match in _PACKAGE_HEADER.finditer(text):
+        header = lines.at(match.start())
+        at = text.find("\n", match.end())
+        nxt = text[at + 1 : at + 200] if at >= 0 else ""
+        out.append(header + 1 if nxt.lstrip().startswith("name") else header)
+    return out

@@ -1,11 +1,11 @@
-"""Gemfile.lock: `GEM` specs with exact versions; GIT/PATH gems are skipped; DEPENDENCIES marks direct."""
+"""Gemfile.lock (gems.locked): `GEM` specs with exact versions; GIT/PATH gems are skipped; DEPENDENCIES marks direct."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from lockgate.deps.model import Dependency, Ecosystem, ParseResult, SkippedDependency
+from lockgate.deps.model import Dependency, Ecosystem, ParseResult, SkippedDependency, SkipReason
 from lockgate.deps.parsers.common import Unparsable, read_text
 
 _SPEC = re.compile(r"^    ([^\s(]+) \(([^)]+)\)\s*$")
@@ -42,10 +42,10 @@ def parse(project: Path, rel: str) -> ParseResult:
         if where != "GEM":
             skipped.append(
                 SkippedDependency(
-                    Ecosystem.RUBYGEMS, name, rel, no, f"from a {where} source, not a released gem"
+                    Ecosystem.RUBYGEMS, name, rel, no, f"{where} source", SkipReason.NOT_REGISTRY
                 )
             )
             continue
         plain = version.split("-", 1)[0]  # "1.13.3-x86_64-linux": the platform is not part of it
         deps.append(Dependency(Ecosystem.RUBYGEMS, name, plain, rel, no, name in direct))
-    return ParseResult(tuple(deps), tuple(skipped))
+    return ParseResult(tuple(deps), tuple(skipped), empty_ok="GEM" in text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lockgate.deps.model import Dependency, Ecosystem, ParseResult
-from lockgate.deps.parsers.common import Unparsable, line_of, load_json, read_text
+from lockgate.deps.model import Dependency, Ecosystem, ParseResult, SkippedDependency, SkipReason
+from lockgate.deps.parsers.common import Lines, Unparsable, load_json, read_text, table
 
 
 def parse(project: Path, rel: str) -> ParseResult:
@@ -17,21 +17,28 @@ def parse(project: Path, rel: str) -> ParseResult:
         raise Unparsable(
             "no `dependencies` object", "regenerate it with `dotnet restore --use-lock-file`"
         )
+    lines = Lines(text)
     deps: dict[tuple[str, str], Dependency] = {}
-    for framework, packages in frameworks.items():
-        start = text.find(json.dumps(framework))
-        for name, info in (packages or {}).items():
-            if (
-                not isinstance(info, dict)
-                or info.get("type") == "Project"
-                or not info.get("resolved")
-            ):
+    skipped: list[SkippedDependency] = []
+    cursor = 0
+    for framework in frameworks:
+        at, _ = lines.find(json.dumps(framework), cursor)
+        cursor = at + 1 if at >= 0 else cursor
+        for name, info in table(frameworks, framework).items():
+            at, line = lines.find(json.dumps(name) + ":", cursor)
+            cursor = at + 1 if at >= 0 else cursor
+            resolved = info.get("resolved") if isinstance(info, dict) else None
+            if not isinstance(info, dict) or info.get("type") == "Project":
+                continue  # another project of the solution: the project's own code
+            if not isinstance(resolved, str) or not resolved:
+                why = "no `resolved` version"
+                skipped.append(
+                    SkippedDependency(Ecosystem.NUGET, name, rel, line, why, SkipReason.MALFORMED)
+                )
                 continue
-            version = str(info["resolved"])
-            line = line_of(text, json.dumps(name) + ":", max(start, 0))
-            key = (name.lower(), version)
+            key = (name.lower(), resolved)
             if key not in deps:
                 deps[key] = Dependency(
-                    Ecosystem.NUGET, name, version, rel, line, info.get("type") == "Direct"
+                    Ecosystem.NUGET, name, resolved, rel, line, info.get("type") == "Direct"
                 )
-    return ParseResult(tuple(deps.values()))
+    return ParseResult(tuple(deps.values()), tuple(skipped), empty_ok=True)

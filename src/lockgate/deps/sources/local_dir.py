@@ -1,5 +1,11 @@
 """A local directory of OSV records (JSON or YAML, any depth), indexed by ecosystem + package name.
 
+Which ecosystems the directory covers is decided per ecosystem: those `lockgate advisories sync`
+wrote (its manifest), and those that at least one record is wholly about (a record of another
+database that also names a package of this ecosystem does not make the ecosystem covered). Each
+ecosystem is dated by its sync, else by its newest record. Records that cannot be read or do not
+follow the OSV schema are counted and named, never fatal.
+
 The parsed index is cached (keyed by the directory's path, file count, total size and newest
 mtime) so warm runs skip re-reading thousands of records.
 """
@@ -20,7 +26,7 @@ from lockgate.deps import osv
 from lockgate.deps.model import Advisory, Dependency, SourceAnswer
 
 SYNC_STAMP = ".lockgate-sync.json"
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 _SUFFIXES = (".json", ".yaml", ".yml")
 
 
@@ -38,8 +44,9 @@ class _Index:
     newest: str | None
     records: list[dict[str, Any]]
     by_key: dict[str, list[int]]
-    bad_files: list[str]
-    ecosystems: list[str]
+    bad_files: list[str]  # "path: why", relative to the directory
+    ecosystems: list[str]  # covered
+    times: dict[str, str]  # ecosystem -> ISO time of its data
 
 
 class LocalDirSource:
@@ -60,38 +67,44 @@ class LocalDirSource:
         if not self.root.is_dir():
             return f"missing:{self.root}"
         count = size = newest = 0
-        for path in self._file_names():
+        stamp = self.root / SYNC_STAMP
+        for path in [*self._file_names(), *([str(stamp)] if stamp.is_file() else [])]:
             st = os.stat(path)
             count, size, newest = count + 1, size + st.st_size, max(newest, st.st_mtime_ns)
         raw = f"{self.root.resolve()}|{count}|{size}|{newest}|{_CACHE_VERSION}"
         return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
     def query(self, dependencies: Sequence[Dependency]) -> SourceAnswer:
+        name = f"{self.name} {self.root}"
         if not self.root.is_dir():
             return SourceAnswer(
-                self.name,
-                unchecked=tuple(dependencies),
+                name,
                 error=f"advisory directory {self.root} does not exist "
                 "(run `lockgate advisories sync --dest DIR` or set advisory_db)",
             )
         index = self.index()
         if not index.records:
             return SourceAnswer(
-                self.name,
-                unchecked=tuple(dependencies),
+                name,
                 error=f"advisory directory {self.root} holds no OSV records",
+                bad_records=tuple(index.bad_files),
             )
+        covered = frozenset(index.ecosystems)
         found: dict[tuple[str, str], tuple[Advisory, ...]] = {}
-        covered = [d for d in dependencies if d.ecosystem.value in index.ecosystems]
-        uncovered = tuple(d for d in dependencies if d.ecosystem.value not in index.ecosystems)
-        for dep in covered:
+        for dep in dependencies:
+            if dep.ecosystem.value not in covered:
+                continue
             key = f"{dep.key[0].value}\0{dep.key[1]}"
             records = [index.records[i] for i in index.by_key.get(key, ())]
             found[(dep.key[0].value, dep.key[1])] = tuple(
                 a for a in (osv.to_advisory(r) for r in records) if a is not None
             )
         return SourceAnswer(
-            self.name, advisories=found, unchecked=uncovered, newest_data=index.newest
+            name,
+            advisories=found,
+            covered=covered,
+            data_times={e: t for e, t in index.times.items() if e in covered},
+            bad_records=tuple(index.bad_files),
         )
 
     def bad_files(self) -> list[str]:
@@ -128,29 +141,35 @@ class LocalDirSource:
         records: list[dict[str, Any]] = []
         by_key: dict[str, list[int]] = {}
         bad: list[str] = []
-        newest = ""
+        pure: set[str] = set()  # ecosystems some record is wholly about
+        times: dict[str, str] = {}
         for path in sorted(self._files()):
-            record = _read_record(path)
+            record, why = _read_record(path)
+            advisory = None
+            if record is not None:
+                try:
+                    advisory = osv.to_advisory(record)
+                except osv.MalformedRecord as exc:
+                    record, why = None, str(exc)
             if record is None:
-                bad.append(str(path.relative_to(self.root)))
+                bad.append(f"{path.relative_to(self.root).as_posix()}: {why}")
                 continue
-            newest = max(newest, str(record.get("modified") or ""))
-            advisory = osv.to_advisory(record)
             if advisory is None:
-                continue
+                continue  # withdrawn
+            named = {a.ecosystem for a in advisory.affected}
+            pure |= named if len(named) == 1 else set()
+            for eco in named:
+                times[eco] = max(times.get(eco, ""), advisory.modified)
             for eco, name in osv.keys_of(advisory):
                 by_key.setdefault(f"{eco}\0{name}", []).append(len(records))
             records.append(_slim(record))
-        # covered = the main ecosystem of at least one record: a stray cross-ecosystem entry in
-        # another ecosystem's record does not make the whole ecosystem "checked"
-        ecosystems = sorted(
-            {
-                str(r["affected"][0]["package"]["ecosystem"]).split(":")[0]
-                for r in records
-                if r.get("affected")
-            }
-        )
-        index = _Index(state, _stamp(self.root) or newest or None, records, by_key, bad, ecosystems)
+        manifest, stamped = read_manifest(self.root)
+        synced = {e: t for e, (t, count) in manifest.items() if count > 0}
+        times.update(dict.fromkeys(pure, stamped) if stamped else {})
+        times.update(synced)
+        ecosystems = sorted(pure | set(synced))
+        newest = max(times.values(), default="") or None
+        index = _Index(state, newest, records, by_key, bad, ecosystems, times)
         self._save(index)
         return index
 
@@ -165,13 +184,23 @@ class LocalDirSource:
             pass  # a read-only cache only costs speed
 
 
-def _read_record(path: Path) -> dict[str, Any] | None:
+def _read_record(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """(record, "") or (None, why it cannot be read)."""
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else _yaml(text)
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    return data if isinstance(data, dict) and "id" in data else None
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    except UnicodeDecodeError:
+        return None, "not UTF-8"
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
+        return (
+            None,
+            f"not valid {'JSON' if path.suffix == '.json' else 'YAML'} ({type(exc).__name__})",
+        )
+    if not isinstance(data, dict) or "id" not in data:
+        return None, "not an OSV record (no `id`)"
+    return data, ""
 
 
 def _yaml(text: str) -> Any:
@@ -206,8 +235,30 @@ def _slim(record: dict[str, Any]) -> dict[str, Any]:
     return slim
 
 
-def _stamp(root: Path) -> str | None:
+def read_manifest(root: Path) -> tuple[dict[str, tuple[str, int]], str | None]:
+    """(ecosystem -> (synced_at, records), a time for the whole directory) from the sync manifest.
+
+    Version 2 (written by `lockgate advisories sync`) dates each ecosystem; an older stamp with
+    one `synced_at` (and maybe `records` per ecosystem) dates them all. A missing or unreadable
+    manifest is empty: coverage and dates then come from the records alone.
+    """
     try:
-        return str(json.loads((root / SYNC_STAMP).read_text())["synced_at"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        data = json.loads((root / SYNC_STAMP).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, None
+    out: dict[str, tuple[str, int]] = {}
+    ecosystems = data.get("ecosystems")
+    if isinstance(ecosystems, dict):  # version 2: per ecosystem
+        for eco, entry in ecosystems.items():
+            if isinstance(entry, dict) and isinstance(entry.get("synced_at"), str):
+                count = entry.get("records")
+                out[str(eco)] = (entry["synced_at"], count if isinstance(count, int) else 0)
+        return out, None
+    synced, records = data.get("synced_at"), data.get("records")
+    if not isinstance(synced, str):
+        return {}, None
+    if isinstance(records, dict):
+        out = {str(e): (synced, c) for e, c in records.items() if isinstance(c, int)}
+    return out, synced

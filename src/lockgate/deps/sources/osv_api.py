@@ -32,20 +32,21 @@ class OsvApiSource:
         return f"live:{self.url}"
 
     def query(self, dependencies: Sequence[Dependency]) -> SourceAnswer:
+        bad: list[str] = []
         try:
             ids = self._batch_ids(dependencies)
-            details = {vid: self._vuln(vid) for vid in sorted({i for v in ids.values() for i in v})}
+            details = {
+                vid: self._vuln(vid, bad) for vid in sorted({i for v in ids.values() for i in v})
+            }
         except SourceUnreachable as exc:
-            return SourceAnswer(
-                self.name,
-                unchecked=tuple(dependencies),
-                error=f"OSV service at {self.url} did not answer: {exc}",
-            )
+            return SourceAnswer(self.name, error=f"OSV service at {self.url} did not answer: {exc}")
         found: dict[tuple[str, str], tuple[Advisory, ...]] = {}
         for dep in dependencies:
             advisories = (details.get(i) for i in ids.get(_key(dep), ()))
             found[_key(dep)] = tuple(a for a in advisories if a is not None)
-        return SourceAnswer(self.name, advisories=found)
+        return SourceAnswer(
+            self.name, advisories=found, covered=frozenset(osv.KNOWN), bad_records=tuple(bad)
+        )
 
     def _batch_ids(self, deps: Sequence[Dependency]) -> dict[tuple[str, str], list[str]]:
         ids: dict[tuple[str, str], list[str]] = {}
@@ -60,13 +61,21 @@ class OsvApiSource:
             if not isinstance(results, list) or len(results) != len(chunk):
                 raise SourceUnreachable("querybatch answered with an unexpected shape")
             for dep, result in zip(chunk, results, strict=True):
-                vulns = (result or {}).get("vulns") or []
-                ids.setdefault(_key(dep), []).extend(str(v["id"]) for v in vulns if "id" in v)
+                vulns = result.get("vulns") if isinstance(result, dict) else None
+                found = [v["id"] for v in vulns or () if isinstance(v, dict) and "id" in v]
+                ids.setdefault(_key(dep), []).extend(str(i) for i in found)
         return ids
 
-    def _vuln(self, vid: str) -> Advisory | None:
+    def _vuln(self, vid: str, bad: list[str]) -> Advisory | None:
+        """The advisory, or None (withdrawn; or malformed, then named in `bad`)."""
         record = self._call(f"/v1/vulns/{urllib.parse.quote(vid)}", None)
-        return osv.to_advisory(record) if isinstance(record, dict) else None
+        try:
+            if not isinstance(record, dict):
+                raise osv.MalformedRecord("not a JSON object")
+            return osv.to_advisory(record)
+        except osv.MalformedRecord as exc:
+            bad.append(f"{vid}: {exc}")
+            return None
 
     def _call(self, path: str, body: dict[str, Any] | None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
