@@ -19,6 +19,8 @@ class FakeTarget:
     fail_versions: set[str] = field(default_factory=set)
     crash_versions: set[str] = field(default_factory=set)
     exit_versions: set[str] = field(default_factory=set)  # the process dies mid-deploy
+    # the process dies after the switch, while the old release drains
+    exit_after_switch_versions: set[str] = field(default_factory=set)
     missing_tool: str | None = None
     releases: dict[str, Release] = field(default_factory=dict)  # environment -> what it serves
     deployed: list[str] = field(default_factory=list)
@@ -46,13 +48,17 @@ class FakeTarget:
         if release.version in self.fail_versions:
             raise DeployFailed("the new release never became healthy", "look at its logs")
         self.releases[ctx.environment.name] = release
-        return Live(
+        live = Live(
             ctx.environment.name,
             release.version,
             release.image,
             "http://127.0.0.1:1",
             datetime.now(UTC),
         )
+        if release.version in self.exit_after_switch_versions:
+            getattr(ctx, "switched", lambda live: None)(live)
+            os._exit(9)
+        return live
 
     def live(self, ctx: DeployContext) -> Live | None:
         r = self.releases.get(ctx.environment.name)

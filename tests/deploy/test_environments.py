@@ -76,7 +76,9 @@ def test_prune_reasons(tmp_path: Path) -> None:
     assert prune_reason(tmp_path, alive, 72, now) is None
     assert prune_reason(tmp_path, gone, 72, now) == "branch feature/gone is gone"
     assert "past the 72 h TTL" in (prune_reason(tmp_path, old, 72, now) or "")
-    old_gone = EnvRecord("review-feature-gone", "review", now - timedelta(hours=100), "feature/gone")
+    old_gone = EnvRecord(
+        "review-feature-gone", "review", now - timedelta(hours=100), "feature/gone"
+    )
     both = prune_reason(tmp_path, old_gone, 72, now) or ""
     assert "past the 72 h TTL" in both and "branch feature/gone is gone" in both  # every reason
     assert prune_reason(tmp_path, staging, 72, now) is None  # only review environments go

@@ -12,6 +12,7 @@ import pytest
 
 from lockgate.deploy.environments import resolve
 from lockgate.deploy.flow import Settings, Source, deploy, rollback
+from lockgate.deploy.interface import Release
 from lockgate.deploy.lock import LOCK_NAME
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.model import DeploymentStatus, Run, RunStatus
@@ -112,6 +113,37 @@ def test_a_process_that_dies_mid_deploy_is_marked_failed_by_the_next(tmp_path: P
         crashed = store.deployments(environment="staging")[1]
         assert crashed.finished is not None and "process died" in crashed.detail
         assert any("never finished" in n for n in out.notes)
+
+
+def test_a_crash_while_the_old_release_drains_leaves_the_live_one_recorded_succeeded(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        _deploy(tmp_path, store, FakeTarget(), "1.0")
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from lockgate.store.repository import Store
+        from tests.deploy.test_flow import _deploy
+        from tests.deploy.fakes import FakeTarget
+        root = Path({str(tmp_path)!r})
+        with Store.open(root) as store:
+            _deploy(root, store, FakeTarget(exit_after_switch_versions={{"2.0"}}), "2.0")
+    """)
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    with Store.open(tmp_path) as store:
+        # 2.0 went live before the process died: recorded so at the switch, not left in progress
+        assert _history(store, "staging") == [("2.0", S.SUCCEEDED), ("1.0", S.SUCCEEDED)]
+        target = FakeTarget()
+        target.releases["staging"] = Release("tenancy-api", "2.0", "img:2.0")
+        _deploy(tmp_path, store, target, "3.0")  # the next deploy does not mark it failed
+        assert _history(store, "staging")[1] == ("2.0", S.SUCCEEDED)
+        settings = settings_for(tmp_path)
+        back = rollback(
+            settings, resolve("staging", settings.environments, None), store, target=target
+        )
+        assert back.deployment.version == "2.0"  # the live one before 3.0, not 1.0
 
 
 def test_rollback_goes_to_the_previous_good_version(tmp_path: Path, store: Store) -> None:

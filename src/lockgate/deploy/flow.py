@@ -28,12 +28,14 @@ from lockgate.deploy.interface import (
     DeployFailed,
     Environment,
     HealthSpec,
+    Live,
     Release,
     Target,
 )
 from lockgate.deploy.kubernetes import KubernetesTarget
 from lockgate.deploy.lock import EnvLock
 from lockgate.deploy.options import CONTAINER_OPTIONS, DEPLOY_OPTIONS
+from lockgate.deploy.scope import deploy_scope
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.model import Deployment, DeploymentStatus
 
@@ -133,6 +135,7 @@ def context(settings: Settings, env: Environment) -> DeployContext:
         health=settings.health,
         options=settings.deploy,
         container=settings.container,
+        scope=deploy_scope(settings),
     )
 
 
@@ -365,9 +368,12 @@ def _go(
     if dep_id is None:
         dep_id = records.add_deployment(dep)
     envs.write_record(ctx.state_dir, ctx.environment)
+    switch = _Switch(records, dep_id, replaces)
     try:
-        live = target.deploy(ctx, release)
+        live = target.deploy(replace(ctx, switched=switch), release)
     except DeployFailed as exc:
+        if switch.at is not None:  # live already: the failure is the old release's clean-up
+            raise LockgateError(f"after the switch: {exc.message}", hint=exc.hint) from exc
         records.finish_deployment(
             dep_id, DeploymentStatus.FAILED, datetime.now(UTC), exc.message[:2000]
         )
@@ -377,17 +383,12 @@ def _go(
             exit_code=ExitCode.GATE_FAILED,
         ) from exc
     except BaseException as exc:
-        records.finish_deployment(dep_id, DeploymentStatus.FAILED, datetime.now(UTC), _why(exc))
+        if switch.at is None:  # after the switch the release is live: it stays succeeded
+            records.finish_deployment(dep_id, DeploymentStatus.FAILED, datetime.now(UTC), _why(exc))
         raise
-    finished = datetime.now(UTC)
+    finished = switch.at or datetime.now(UTC)
+    switch(live)  # targets without a separate switch go live when deploy returns
     records.finish_deployment(dep_id, DeploymentStatus.SUCCEEDED, finished, live.detail)
-    if replaces is not None and replaces.id is not None:
-        records.finish_deployment(
-            replaces.id,
-            DeploymentStatus.ROLLED_BACK,
-            replaces.finished or finished,
-            f"rolled back by #{dep_id}",
-        )
     done = Deployment(
         dep.service,
         dep.environment,
@@ -401,6 +402,32 @@ def _go(
         dep_id,
     )
     return Outcome(done, live.url, (finished - base.started).total_seconds(), ctx.notes)
+
+
+class _Switch:
+    """Records a deployment succeeded the moment its release goes live (before the old one is
+    drained), and the deployment it replaces rolled back: a crash while draining never leaves
+    the live release recorded failed."""
+
+    def __init__(self, records: Records, dep_id: int, replaces: Deployment | None) -> None:
+        self.records, self.dep_id, self.replaces = records, dep_id, replaces
+        self.at: datetime | None = None
+
+    def __call__(self, live: Live) -> None:
+        if self.at is not None:
+            return
+        self.at = datetime.now(UTC)
+        self.records.finish_deployment(
+            self.dep_id, DeploymentStatus.SUCCEEDED, self.at, live.detail
+        )
+        old = self.replaces
+        if old is not None and old.id is not None:
+            self.records.finish_deployment(
+                old.id,
+                DeploymentStatus.ROLLED_BACK,
+                old.finished or self.at,
+                f"rolled back by #{self.dep_id}",
+            )
 
 
 def rollback(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +54,10 @@ class DeployContext:
     options: Mapping[str, Any]  # the [deploy] section
     container: Mapping[str, Any]  # the [container] section
     notes: list[str] = field(default_factory=list)  # things the user should hear about
+    scope: str = ""  # the project's identity in names (deploy.scope); "" = the service alone
+    # a target calls this the moment the release goes live (before draining the old one), so a
+    # crash afterwards never leaves the live release recorded as failed
+    switched: Callable[[Live], None] = field(default=lambda live: None, compare=False)
 
 
 @dataclass(frozen=True)

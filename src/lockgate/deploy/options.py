@@ -33,7 +33,8 @@ DEPLOY_OPTIONS: tuple[Option, ...] = (
     Option("health_path", "str", "/healthz", "Path of the service's health endpoint."),
     Option("health_timeout", "float", 60.0, "Seconds a new release may take to answer its health check.", check=positive),
     Option("health_status", "int", 200, "HTTP status a healthy service answers.", check=_status),
-    Option("drain_seconds", "float", 2.0, "Seconds the old release keeps serving in-flight requests after the switch.", check=positive),
+    Option("drain_seconds", "float", 2.0, "Seconds the old release keeps running after the switch at least; it runs on until nginx's old workers finished every request in flight at the switch.", check=positive),
+    Option("drain_timeout", "float", 60.0, "Longest time requests in flight at the switch may take to finish (nginx's worker_shutdown_timeout); then nginx closes them and the old release stops.", check=positive),
     Option("command", "list[str]", [], "command target: the deploy command (argv); gets LOCKGATE_IMAGE, LOCKGATE_VERSION, LOCKGATE_ENVIRONMENT, LOCKGATE_COMMIT."),
     Option("rollback_command", "list[str]", [], "command target: run when the health check after the deploy command fails."),
     Option("command_timeout", "float", 900.0, "command target: seconds the deploy or rollback command may take.", check=positive),
@@ -43,6 +44,7 @@ DEPLOY_OPTIONS: tuple[Option, ...] = (
     Option("cpu", "str", "250m", "kubernetes target: CPU request and limit."),
     Option("memory", "str", "256Mi", "kubernetes target: memory request and limit."),
     Option("review_ttl_hours", "float", 72.0, "Hours a review environment lives before `lockgate env prune` removes it.", check=positive),
+    Option("keep_images", "int", 3, "`lockgate env prune`: images of this project kept per environment (the newest deployed ones, for rollback); older ones no environment runs are removed.", check=positive),
 )
 
 ENVIRONMENT_OPTIONS: tuple[Option, ...] = (
