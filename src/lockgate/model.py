@@ -214,6 +214,7 @@ class Incident:
     cause_commit: str | None = None
     source: str = "manual"
     id: int | None = None
+    title: str = ""
 
 
 # --- plain-data conversion (cache, JSON report, store) -------------------------------------

@@ -13,7 +13,7 @@ from lockgate.store.database import ENV_VAR, Target
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0002"  # newest revision in migrations/versions/ (a test checks they agree)
+HEAD = "0003"  # newest revision in migrations/versions/ (a test checks they agree)
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 _PG_LOCK_KEY = 0x6C6F636B  # advisory lock: one upgrader at a time on a shared server

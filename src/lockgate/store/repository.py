@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +30,7 @@ from lockgate.model import (
     TestCase,
     Unchecked,
 )
-from lockgate.store import database, liveness, migrate
+from lockgate.store import database, delivery, liveness, migrate
 from lockgate.store.schema import (
     clean_text,
     deployments,
@@ -313,6 +313,85 @@ class Store:
         with self._read() as conn:
             return [_incident_from_row(r) for r in conn.execute(query)]
 
+    # --- delivery metrics (queries in lockgate.store.delivery) ----------------------------------
+
+    def environment_deployments(
+        self, environment: str, service: str | None = None
+    ) -> list[Deployment]:
+        """Every deployment to `environment`, oldest first (by when it finished)."""
+        with self._read() as conn:
+            return delivery.deployments_in(conn, environment, service)
+
+    def environment_incidents(self, environment: str, service: str | None = None) -> list[Incident]:
+        """Every incident in `environment`, oldest first."""
+        with self._read() as conn:
+            return delivery.incidents_in(conn, environment, service)
+
+    def services(self) -> list[str]:
+        """Every service with a deployment or an incident in the store."""
+        with self._read() as conn:
+            return delivery.services(conn)
+
+    def get_incident(self, inc_id: int) -> Incident:
+        with self._read() as conn:
+            found = delivery.get_incident(conn, inc_id)
+        if found is None:
+            raise LockgateError(
+                f"no incident with id {inc_id} in the store",
+                hint="list them with `lockgate incident list`",
+            )
+        return found
+
+    def get_deployment(self, dep_id: int) -> Deployment | None:
+        with self._read() as conn:
+            return delivery.get_deployment(conn, dep_id)
+
+    def import_deployment(self, dep: Deployment, key: str) -> int | None:
+        """Record a finished deployment from history once: None when `key` is already stored."""
+        row = _deployment_row(dep) | {"status": dep.status.value, "finished": dep.finished}
+        with self._write() as conn:
+            if delivery.find_imported(conn, deployments, dep.service, key) is not None:
+                return None
+            return _new_id(conn.execute(sa.insert(deployments).values(row | {"import_key": key})))
+
+    def import_incident(self, inc: Incident, key: str) -> int | None:
+        """Record an incident from history once: None when `key` is already stored."""
+        with self._write() as conn:
+            if delivery.find_imported(conn, incidents, inc.service, key) is not None:
+                return None
+            if inc.cause_deployment_id is not None:
+                _require(conn, deployments, inc.cause_deployment_id)
+            row = _incident_row(inc) | {"import_key": key}
+            return _new_id(conn.execute(sa.insert(incidents).values(row)))
+
+    def change_sets(self, service: str) -> dict[int, delivery.ChangeSet]:
+        with self._read() as conn:
+            return delivery.change_sets_of(conn, service)
+
+    def save_change_set(
+        self,
+        change_set: delivery.ChangeSet,
+        deployed_at: datetime,
+        found: Sequence[delivery.ChangeRecord],
+    ) -> None:
+        with self._write() as conn:
+            delivery.replace_change_set(conn, change_set, deployed_at, found)
+
+    def drop_change_sets(self, deployment_ids: Iterable[int]) -> None:
+        with self._write() as conn:
+            delivery.drop_change_sets(conn, deployment_ids)
+
+    def lead_seconds(
+        self, service: str, spans: Sequence[tuple[datetime, datetime]]
+    ) -> list[list[float]]:
+        """Per [since, until) span: the lead times of the changes deployed in it (one read)."""
+        with self._read() as conn:
+            return [delivery.lead_seconds(conn, service, a, b) for a, b in spans]
+
+    def shipped_by(self, service: str, sha_prefix: str) -> int | None:
+        with self._read() as conn:
+            return delivery.shipped_by(conn, service, sha_prefix)
+
     # --- metric points --------------------------------------------------------------------------
 
     def add_metric_point(
@@ -591,6 +670,7 @@ def _incident_row(inc: Incident) -> dict[str, Any]:
         "cause_deployment_id": inc.cause_deployment_id,
         "cause_commit": inc.cause_commit,
         "source": inc.source,
+        "title": inc.title,
     }
 
 
@@ -604,6 +684,7 @@ def _incident_from_row(row: sa.Row[Any]) -> Incident:
         cause_commit=row.cause_commit,
         source=row.source,
         id=row.id,
+        title=row.title,
     )
 
 

@@ -165,6 +165,7 @@ class DeploymentRow(Owner, Base):
     __table_args__ = (
         sa.Index(None, "service", "environment", "started"),
         sa.Index(None, "status"),
+        sa.Index(None, "service", "import_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,11 +179,15 @@ class DeploymentRow(Owner, Base):
     status: Mapped[str] = mapped_column(sa.String(16))
     triggered_by: Mapped[str]
     detail: Mapped[str]
+    import_key: Mapped[str | None]  # imported history: "git-tag:v1.2", "file:<id>" (no duplicates)
 
 
 class IncidentRow(Base):
     __tablename__ = "incidents"
-    __table_args__ = (sa.Index(None, "service", "opened"),)
+    __table_args__ = (
+        sa.Index(None, "service", "opened"),
+        sa.Index(None, "service", "import_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service: Mapped[str]
@@ -194,6 +199,46 @@ class IncidentRow(Base):
     )
     cause_commit: Mapped[str | None]
     source: Mapped[str]
+    title: Mapped[str] = mapped_column(server_default=sa.text("''"))
+    import_key: Mapped[str | None]
+
+
+def _deployment_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("deployments.id", ondelete="CASCADE")
+
+
+class ChangeSetRow(Base):
+    """How the commits a production deployment shipped were read from git (lockgate.metrics)."""
+
+    __tablename__ = "change_sets"
+
+    deployment_id: Mapped[int] = mapped_column(_deployment_fk(), primary_key=True)
+    service: Mapped[str] = mapped_column(index=True)
+    basis: Mapped[str]  # digest of the deployments before this one; changed = read again
+    state: Mapped[str] = mapped_column(sa.String(24))
+    detail: Mapped[str]
+    commits: Mapped[int]  # changes stored for it
+    squash_unresolved: Mapped[int]  # squash merges whose pull-request commits git did not have
+    computed_at: Mapped[datetime]
+
+
+class ChangeRow(Base):
+    """One commit a production deployment shipped first, with its lead time."""
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        sa.Index(None, "service", "deployed_at"),
+        sa.Index(None, "service", "commit_sha"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(_deployment_fk(), index=True)
+    service: Mapped[str]
+    commit_sha: Mapped[str]
+    committed_at: Mapped[datetime]
+    deployed_at: Mapped[datetime]
+    lead_seconds: Mapped[float]
+    source: Mapped[str] = mapped_column(sa.String(16))  # commit | pull_request
 
 
 class MetricPointRow(Base):
@@ -218,3 +263,5 @@ test_cases = cast(sa.Table, TestCaseRow.__table__)
 deployments = cast(sa.Table, DeploymentRow.__table__)
 incidents = cast(sa.Table, IncidentRow.__table__)
 metric_points = cast(sa.Table, MetricPointRow.__table__)
+change_sets = cast(sa.Table, ChangeSetRow.__table__)
+changes = cast(sa.Table, ChangeRow.__table__)
