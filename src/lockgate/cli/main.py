@@ -83,7 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return ExitCode.BAD_INPUT
-    signal.signal(signal.SIGTERM, _terminate)  # a cancelled CI job stops like Ctrl-C
+    # A cancelled CI job (SIGTERM) or a closed terminal or SSH session (SIGHUP) stops like Ctrl-C:
+    # children stopped, the run recorded as interrupted, exit 130. `nohup` (SIGHUP ignored) wins.
+    signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _terminate)
     try:
         return int(args.func(args))
     except LockgateError as exc:

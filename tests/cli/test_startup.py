@@ -1,0 +1,59 @@
+"""A CLI that starts fast: `--help` and `--version` load no command, no store, no report format."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from lockgate.cli.main import COMMANDS, build_parser
+
+MODULE_BUDGET = 80
+
+PROBE = """
+import sys
+from lockgate.cli.main import main
+try:
+    main([sys.argv[1]])
+except SystemExit as exc:
+    code = exc.code
+print(repr({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_load_little(flag: str) -> None:
+    # a fresh interpreter: this test process has imported everything already
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, flag], capture_output=True, text=True, check=True
+    )
+    probe = ast.literal_eval(done.stderr.strip().splitlines()[-1])
+    modules: list[str] = probe["modules"]
+    assert probe["code"] == 0
+    assert not [m for m in modules if m.split(".")[0] in ("sqlalchemy", "alembic", "yaml")]
+    assert not [m for m in modules if m.startswith(("lockgate.commands", "lockgate.reports"))]
+    assert len(modules) < MODULE_BUDGET, f"{len(modules)} modules: {modules}"
+    assert ("run" in done.stdout) if flag == "--help" else done.stdout.startswith("lockgate ")
+
+
+def _subcommand_helps(parser: argparse.ArgumentParser) -> dict[str, str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return {c.dest: c.help or "" for c in action._choices_actions}
+    return {}
+
+
+def test_the_summaries_are_the_commands_own() -> None:
+    assert _subcommand_helps(build_parser()) == COMMANDS
+    assert _subcommand_helps(build_parser(summaries_only=True)) == COMMANDS
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_command_parses_on_its_own(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        build_parser(only=name).parse_args([name, "--help"])
+    assert stop.value.code == 0
+    assert f"usage: lockgate {name}" in capsys.readouterr().out
