@@ -12,13 +12,17 @@ from lockgate.deploy.image import source_tag
 from lockgate.deploy.interface import Environment
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
-from lockgate.stages.interface import StageContext
+from lockgate.stages.interface import Input, StageContext, StageKind
+from lockgate.stages.registry import all_stages
 from lockgate.store.repository import Store
 
 
 class DeployStage:
     name: ClassVar[str] = "deploy"
-    needs: ClassVar[tuple[str, ...]] = ("build",)
+    kind: ClassVar[StageKind] = StageKind.DELIVERY
+    consumes: ClassVar[Input] = Input.IMAGE  # so the graph has it need the stage that makes one
+    provides: ClassVar[Input | None] = Input.URL
+    needs: ClassVar[tuple[str, ...]] = ()
     # an action, not a check (a failed deploy is a finding, the stage itself passes): production
     # does not ask for it in the run that cleared a commit (deploy.flow.gate_stages)
     gate: ClassVar[bool] = False
@@ -69,7 +73,17 @@ class DeployStage:
 
 def _target(ctx: StageContext) -> tuple[Settings, Environment]:
     """The deploy settings and the environment this stage deploys to."""
-    settings = Settings.from_config(ctx.config)
+    classes = all_stages()
+    settings = Settings(
+        project=ctx.project,
+        service=ctx.service,
+        base_branch=ctx.git.base_branch,
+        container=ctx.container.as_mapping(),
+        deploy=ctx.deploy.as_mapping(),
+        environments={name: e.as_mapping() for name, e in ctx.environments.items()},
+        gates=tuple(n for n in ctx.enabled_stages if getattr(classes.get(n), "gate", True)),
+        project_id=ctx.project_id,
+    )
     env = envs.resolve(str(ctx.options["environment"]), settings.environments, ctx.git.branch)
     return settings, env
 

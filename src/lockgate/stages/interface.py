@@ -73,7 +73,6 @@ class StageContext:
 
 
 class Stage(Protocol):
-    name: ClassVar[str]
     """One stage: a class registered in `stages/registry.py` or the `lockgate.stages` entry points.
 
     `needs` names stages that must finish first beyond those the graph derives from `consumes`
@@ -81,12 +80,13 @@ class Stage(Protocol):
     stage that consumes the tree waits for every check and security stage).
     """
 
+    name: ClassVar[str]
     description: ClassVar[str]
-    options: ClassVar[tuple[Option, ...]]
     kind: ClassVar[StageKind]
     consumes: ClassVar[Input]
     provides: ClassVar[Input | None]
     needs: ClassVar[tuple[str, ...]]
+    options: ClassVar[tuple[Option, ...]]
 
     def available(self, ctx: StageContext) -> str | None:
         """None when the stage can run here, else why not and how to install what it needs."""
