@@ -187,6 +187,7 @@ class Run:
     branch: str | None = None
     commit: str | None = None
     results: tuple[StageResult, ...] = ()
+    project_key: str | None = None  # stable identity (lockgate.identity); None: recorded before it
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from lockgate.config.loader import load_config
 from lockgate.engine.baseline import write_file
 from lockgate.errors import LockgateError
+from lockgate.identity import project_identity
 from lockgate.store.repository import Store
 
 
@@ -30,10 +31,12 @@ def execute(args: argparse.Namespace) -> int:
     store = Store.open_existing(root)
     if store is None:
         raise _nothing_recorded()
-    project = load_config(root).project.name
+    config = load_config(root)
+    project = config.project.name
+    key = project_identity(root, config.project.id, project).key
     with store:
-        run = store.get_run(args.run or _latest(store, project))
-    if run.project != project:
+        run = store.get_run(args.run or _latest(store, project, key))
+    if run.project != project or run.project_key not in (None, key):
         raise LockgateError(
             f"run {run.id} is of project '{run.project}', not '{project}'",
             hint="pick one of this project's runs from `lockgate history`",
@@ -45,8 +48,8 @@ def execute(args: argparse.Namespace) -> int:
     return 0
 
 
-def _latest(store: Store, project: str) -> str:
-    runs = store.list_runs(project=project, limit=1)  # a team store holds other projects' runs
+def _latest(store: Store, project: str, key: str) -> str:
+    runs = store.list_runs(project=project, key=key, limit=1)  # a team store holds many projects
     if not runs:
         raise _nothing_recorded()
     return runs[0].id

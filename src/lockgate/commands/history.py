@@ -1,4 +1,4 @@
-"""`lockgate history`: past runs of a project from the store."""
+"""`lockgate history`: past runs of a project from the store (its runs only, in a shared store)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from lockgate.cli.argtypes import positive_int
-from lockgate.config.loader import load_config
-from lockgate.store.repository import Store
 
 
 def add_parser(sub: Any) -> None:
@@ -19,13 +17,22 @@ def add_parser(sub: Any) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    from lockgate.config.loader import load_config
+    from lockgate.identity import project_identity
+    from lockgate.reports.text import clean
+    from lockgate.store.repository import Store
+
     root = Path(args.path).resolve()
     store = Store.open_existing(root)
     if store is None:
-        runs = []
-    else:
-        with store:  # a team store holds every project's runs: show this one's
-            runs = store.list_runs(project=load_config(root).project.name, limit=args.limit)
+        print("no runs recorded yet; start one with `lockgate run`")
+        return 0
+    config = load_config(root)
+    identity = project_identity(root, config.project.id, config.project.name)
+    with store:  # a team store holds every project's runs: show this one's
+        runs = store.list_runs(project=config.project.name, key=identity.key, limit=args.limit)
+    # the key decides which runs are this project's: say which, so a shared store is no surprise
+    print(clean(f"project {config.project.name}, identity {identity.describe()}"))
     if not runs:
         print("no runs recorded yet; start one with `lockgate run`")
         return 0
@@ -33,5 +40,6 @@ def execute(args: argparse.Namespace) -> int:
     for run in runs:
         started = run.started.strftime("%Y-%m-%d %H:%M:%S")
         commit = (run.commit or "")[:10]
-        print(f"{run.id:<24} {run.status.value:<12} {started:<20} {run.branch or '-':<20} {commit}")
+        line = f"{run.id:<24} {run.status.value:<12} {started:<20} {run.branch or '-':<20} {commit}"
+        print(clean(line))
     return 0

@@ -22,6 +22,7 @@ from lockgate.engine.scheduler import Interrupted, Job, execute
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.gitinfo import read_git
 from lockgate.model import Run, RunStatus, StageResult, Status
+from lockgate.identity import project_identity
 from lockgate.reports import write_reports
 from lockgate.stages.interface import GitInfo, Stage, StageContext
 from lockgate.stages.registry import all_stages
@@ -71,9 +72,11 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
     git = read_git(root, config.project.base_branch)
     run = Run(
         id=new_run_id(),
+    identity = project_identity(root, config.project.id, config.project.name)
         project=config.project.name,
         started=datetime.now(UTC),
         status=RunStatus.RUNNING,
+        project_key=identity.key,
         branch=git.branch,
         commit=git.commit,
     )
@@ -85,7 +88,7 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
     store = Store.open(root)
     try:
         store.mark_orphans_interrupted()
-        known = _baseline(root, store, config, git)  # bad input stops here, before a run exists
+        known = _baseline(root, store, config, identity.key)  # bad input stops here, before a run
         store.begin_run(run)
         try:
             results, status = _execute(
@@ -205,7 +208,7 @@ def _baseline(root: Path, store: Store, config: Config, git: GitInfo) -> baselin
         return committed
     if not any(s.gate.new_only for s in config.stages.values()):
         return baselines.EMPTY
-    last = store.last_green_run(config.project.name, config.project.base_branch)
+    last = store.last_green_run(config.project.name, config.project.base_branch, key=key)
     return baselines.from_run(last) if last is not None else baselines.EMPTY
 
 

@@ -167,11 +167,13 @@ class Store:
         """Mark RUNNING runs whose process (on this host) is gone as INTERRUPTED; returns their ids."""
         return [str(i) for i in self._mark_orphans(runs, RunStatus.RUNNING, RunStatus.INTERRUPTED)]
 
-    def list_runs(self, project: str | None = None, limit: int = 20) -> list[Run]:
-        """Newest first, without results."""
+    def list_runs(
+        self, project: str | None = None, limit: int = 20, *, key: str | None = None
+    ) -> list[Run]:
+        """Newest first, without results: every run, or one project's (see `_of_project`)."""
         query = sa.select(runs).order_by(runs.c.started.desc(), runs.c.id.desc()).limit(limit)
-        if project is not None:
-            query = query.where(runs.c.project == project)
+        if project is not None or key is not None:
+            query = query.where(_of_project(project, key))
         with self._read() as conn:
             return [_run_from_row(r, ()) for r in conn.execute(query)]
 
@@ -191,12 +193,12 @@ class Store:
         with self._read() as conn:
             return {row.stage: Status(row.status) for row in conn.execute(query)}
 
-    def last_green_run(self, project: str, branch: str) -> Run | None:
-        """The newest PASSED run of `project` on `branch`, with results."""
+    def last_green_run(self, project: str, branch: str, *, key: str | None = None) -> Run | None:
+        """The newest PASSED run of the project on `branch`, with results."""
         query = (
             sa.select(runs.c.id)
             .where(
-                runs.c.project == project,
+                _of_project(project, key),
                 runs.c.branch == branch,
                 runs.c.status == RunStatus.PASSED.value,
             )
@@ -458,10 +460,24 @@ def _owner_row(owner: liveness.Owner) -> dict[str, Any]:
     return {"host": owner.host, "pid": owner.pid, "process_start": owner.process_start}
 
 
+def _of_project(project: str | None, key: str | None) -> sa.ColumnElement[bool]:
+    """The runs of one project: by its stable `key` (lockgate.identity) when given, plus, by name,
+    runs recorded before keys were (they have none); by `project` name alone otherwise."""
+    if key is None:
+        return runs.c.project == project
+    legacy = sa.and_(runs.c.project_key.is_(None), runs.c.project == project)
+    return (
+        sa.or_(runs.c.project_key == key, legacy)
+        if project is not None
+        else runs.c.project_key == key
+    )
+
+
 def _run_row(run: Run) -> dict[str, Any]:
     return {
         "id": run.id,
         "project": run.project,
+        "project_key": run.project_key,
         "branch": run.branch,
         "commit_sha": run.commit,
         "status": run.status.value,
@@ -480,6 +496,7 @@ def _run_from_row(row: sa.Row[Any], results: tuple[StageResult, ...]) -> Run:
         branch=row.branch,
         commit=row.commit_sha,
         results=results,
+        project_key=row.project_key,
     )
 
 
