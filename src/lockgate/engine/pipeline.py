@@ -202,7 +202,7 @@ def _check_available(plan: Plan, instances: Mapping[str, Stage], contexts: Any) 
         )
 
 
-def _baseline(root: Path, store: Store, config: Config, git: GitInfo) -> baselines.Baseline:
+def _baseline(root: Path, store: Store, config: Config, key: str) -> baselines.Baseline:
     committed = baselines.load_file(root)
     if committed is not None:
         return committed
