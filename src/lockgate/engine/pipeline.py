@@ -21,8 +21,8 @@ from lockgate.engine.graph import Plan, build_plan
 from lockgate.engine.scheduler import Interrupted, Job, execute
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.gitinfo import read_git
-from lockgate.model import Run, RunStatus, StageResult, Status
 from lockgate.identity import project_identity
+from lockgate.model import Run, RunStatus, StageResult, Status
 from lockgate.reports import write_reports
 from lockgate.stages.interface import GitInfo, Stage, StageContext
 from lockgate.stages.registry import all_stages
@@ -70,13 +70,13 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
             hint="run `lockgate stages` to see them; name at least one that is not skipped",
         )
     git = read_git(root, config.project.base_branch)
+    identity = project_identity(root, config.project.id, config.project.name)
     run = Run(
         id=new_run_id(),
-    identity = project_identity(root, config.project.id, config.project.name)
         project=config.project.name,
+        project_key=identity.key,
         started=datetime.now(UTC),
         status=RunStatus.RUNNING,
-        project_key=identity.key,
         branch=git.branch,
         commit=git.commit,
     )
