@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from lockgate.deploy.container import ContainerTarget, EnvState, Nginx, load_state, save_state
 from lockgate.deploy.environments import resolve
-from lockgate.deploy.flow import Source, deploy, rollback
+from lockgate.deploy.flow import Source, context, deploy, rollback
 from lockgate.deploy.health import probe
-from lockgate.deploy.interface import Environment
+from lockgate.deploy.interface import Environment, Release
 from lockgate.errors import LockgateError
 from lockgate.model import DeploymentStatus
 from lockgate.store.repository import Store
 from tests.testing.containers import (
     HEALTH,
+    SERVICE,
     ExampleImage,
+    KeepAliveClient,
     RequestLoop,
     build_fixture,
+    build_own_fixture,
     settings_for,
     tag,
 )
@@ -136,3 +143,114 @@ def test_moving_a_running_environment_to_a_port_in_use_is_refused_and_keeps_it_s
         assert probe(good.url + HEALTH).status == 200
         assert _statuses(store, env_name)[0] == ("mv-2", DeploymentStatus.FAILED)
     assert [n.rsplit("-", 1)[-1] for n in _names(example_image, env_name)] == ["blue"]
+
+
+def test_a_crash_between_rewriting_nginx_conf_and_the_reload_never_removes_what_nginx_serves(
+    example_image: ExampleImage, tmp_path: Path, env_name: str
+) -> None:
+    eng = example_image.engine
+    for version in ("cr-1", "cr-2", "cr-3"):
+        tag(eng, example_image.ref, version)
+    settings = settings_for(tmp_path)
+    env = resolve(env_name, settings.environments, None)
+    with Store.open(tmp_path) as store:
+        first = deploy(settings, env, Source(None, "main", "cr-1"), store, build=False)
+        port = urlsplit(first.url).port
+        assert port is not None
+        # what a deploy of cr-2 leaves when it dies after rewriting nginx.conf, before the reload
+        ctx = context(settings, env)
+        state = load_state(ctx.state_dir)
+        assert state is not None and state.active is not None
+        cr2 = Release(SERVICE, "cr-2", "localhost/tenancy-api:cr-2")
+        pending = ContainerTarget(eng)._start(ctx, eng, cr2, "green")
+        save_state(ctx.state_dir, EnvState(state.port, state.active, pending))
+        Nginx(ctx.state_dir).write(state.port, pending.port)
+        with RequestLoop(port, max_requests=2000, max_seconds=60) as loop:
+            out = deploy(settings, env, Source(None, "main", "cr-3"), store, build=False)
+        assert loop.failures == [], loop.failures[:5]
+        assert loop.requests >= 20
+        assert probe(out.url + HEALTH).status == 200
+        assert not any("had switched" in n for n in out.notes)  # nginx never served cr-2
+    assert len(_names(example_image, env_name)) == 1  # cr-3 only: cr-1 drained, cr-2 replaced
+
+
+def test_two_checkouts_of_one_service_never_touch_each_others_containers(
+    example_image: ExampleImage, tmp_path: Path, env_name: str
+) -> None:
+    tag(example_image.engine, example_image.ref, "two-1")
+    tag(example_image.engine, example_image.ref, "two-2")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = settings_for(tmp_path / "a"), settings_for(tmp_path / "b")
+    env = resolve(env_name, one.environments, None)
+    with Store.open(one.project) as first, Store.open(two.project) as second:
+        a = deploy(one, env, Source(None, "main", "two-1"), first, build=False)
+        port = urlsplit(a.url).port
+        assert port is not None
+        with RequestLoop(port, max_requests=2000, max_seconds=60) as loop:
+            b = deploy(two, env, Source(None, "main", "two-1"), second, build=False)
+            deploy(two, env, Source(None, "main", "two-2"), second, build=False)
+        assert loop.failures == [], loop.failures[:5]
+        assert probe(a.url + HEALTH).status == 200 and probe(b.url + HEALTH).status == 200
+    names = _names(example_image, env_name)
+    assert len(names) == 2 and len({n.rsplit("-", 1)[0] for n in names}) == 2, names
+
+
+def test_requests_in_flight_at_the_switch_finish_and_a_keep_alive_client_sees_no_error(
+    example_image: ExampleImage, tmp_path: Path, env_name: str
+) -> None:
+    eng = example_image.engine
+    build_own_fixture(eng, "slow", "localhost/tenancy-api:slow-1")
+    tag(eng, "localhost/tenancy-api:slow-1", "slow-2")
+    settings = settings_for(tmp_path)  # drain_seconds 0.5: far less than the slow request
+    env = resolve(env_name, settings.environments, None)
+    held: list[threading.Thread] = []
+    answers: list[tuple[int, bytes] | str] = []
+    recorded: list[tuple[str, DeploymentStatus]] = []
+
+    with Store.open(tmp_path) as store:
+        first = deploy(settings, env, Source(None, "main", "slow-1"), store, build=False)
+        port = urlsplit(first.url).port
+        assert port is not None
+
+        class HoldsARequestAcrossTheSwitch(ContainerTarget):
+            def _wait(self, ctx, eng, slot):  # type: ignore[no-untyped-def]
+                super()._wait(ctx, eng, slot)
+                state = load_state(ctx.state_dir)
+                assert state is not None and state.active is not None
+                slow = KeepAliveClient(port, path="/slow?seconds=3")
+                held.append(threading.Thread(target=lambda: answers.append(slow.get())))
+                held[0].start()
+                old = f"http://127.0.0.1:{state.active.port}/inflight"
+                for _ in range(100):  # until the old release is serving it
+                    if _body(old) == b"1":
+                        return
+                    time.sleep(0.05)
+                raise AssertionError("the slow request never reached the old release")
+
+            def _drain(self, ctx, before):  # type: ignore[no-untyped-def]
+                recorded.append(_statuses(store, env_name)[0])
+                super()._drain(ctx, before)
+
+        with KeepAliveClient(port, max_requests=3000, max_seconds=90) as client:
+            target = HoldsARequestAcrossTheSwitch(eng)
+            deploy(settings, env, Source(None, "main", "slow-2"), store, target=target, build=False)
+        held[0].join(timeout=30)
+        assert answers == [(200, b"slow done")]  # served to the end by the old release
+        assert client.failures == [], client.failures[:5]
+        assert client.requests >= 20 and client.reused > 0
+        # recorded live at the switch, before the old release drained
+        assert recorded == [("slow-2", DeploymentStatus.SUCCEEDED)]
+    assert len(_names(example_image, env_name)) == 1
+
+
+def _body(url: str) -> bytes | None:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=2)
+    try:
+        conn.request("GET", parts.path)
+        return conn.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        conn.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import select
 import subprocess
 import threading
 import time
@@ -166,6 +167,117 @@ class RequestLoop:
         self._stop.set()
         assert self._thread is not None
         self._thread.join(timeout=10)
+
+
+def _dropped(conn: http.client.HTTPConnection) -> bool:
+    """True when the server has closed (or written to) an idle connection: urllib3's check."""
+    if conn.sock is None:
+        return True
+    readable, _, _ = select.select([conn.sock], [], [], 0)
+    return bool(readable)
+
+
+@dataclass
+class KeepAliveClient:
+    """A well-behaved keep-alive HTTP/1.1 client on 127.0.0.1, bounded in requests and time.
+
+    It reuses one connection; before each reuse it checks that the server has not closed it
+    (as urllib3 does), and when a reused connection closes before any byte of the response it
+    sends the (idempotent) request once more on a fresh connection (RFC 9112 section 9.3.1, as
+    browsers and Go's net/http do). Every other error, and every status but 200, is a failure.
+    """
+
+    port: int
+    path: str = HEALTH
+    max_requests: int = 2000
+    max_seconds: float = 60.0
+    pause: float = 0.01
+    requests: int = 0
+    reused: int = 0
+    retried: int = 0
+    failures: list[str] = field(default_factory=list)
+    _conn: http.client.HTTPConnection | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def get(self) -> tuple[int, bytes] | str:
+        """One GET: (status, body), or the error as text."""
+        if self._conn is not None and _dropped(self._conn):
+            self._conn.close()
+            self._conn = None
+        reused = self._conn is not None
+        self.reused += reused
+        conn = self._conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self._conn = None
+        try:
+            conn.request("GET", self.path)
+            resp = conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+            conn.close()
+            if not reused:
+                return f"{type(exc).__name__}: {exc}"
+            self.retried += 1
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                conn.request("GET", self.path)
+                resp = conn.getresponse()
+            except (OSError, http.client.HTTPException) as again:
+                conn.close()
+                return f"{type(again).__name__}: {again} (retried)"
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            return f"{type(exc).__name__}: {exc}"
+        try:
+            body = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            return f"{type(exc).__name__} while reading the response: {exc}"
+        if resp.will_close:
+            conn.close()
+        else:
+            self._conn = conn
+        return resp.status, body
+
+    def _run(self) -> None:
+        deadline = time.monotonic() + self.max_seconds
+        while not self._stop.is_set() and self.requests < self.max_requests:
+            if time.monotonic() > deadline:
+                break
+            self.requests += 1
+            got = self.get()
+            if isinstance(got, str):
+                self.failures.append(got)
+            elif got[0] != 200:
+                self.failures.append(f"HTTP {got[0]}")
+            time.sleep(self.pause)
+
+    def __enter__(self) -> KeepAliveClient:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join(timeout=60)
+        if self._conn is not None:
+            self._conn.close()
+
+
+def build_own_fixture(eng: engines.Engine, name: str, ref: str) -> str:
+    """Build an image from tests/deploy/fixtures/<name>."""
+    folder = REPO / "tests" / "deploy" / "fixtures" / name
+    eng.run(
+        "build",
+        "-t",
+        ref,
+        "-f",
+        str(folder / "Containerfile"),
+        str(folder),
+        timeout=300,
+        check=True,
+    )
+    return ref
 
 
 _SHARED: list[ExampleImage] = []
