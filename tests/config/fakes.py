@@ -6,11 +6,14 @@ from typing import ClassVar
 
 from lockgate.config.options import Option, percentage
 from lockgate.model import StageResult, Status
-from lockgate.stages.interface import StageContext
+from lockgate.stages.interface import Input, StageContext, StageKind
 
 
 class FakeLint:
     name: ClassVar[str] = "lint"
+    kind: ClassVar[StageKind] = StageKind.CHECK
+    consumes: ClassVar[Input] = Input.TREE
+    provides: ClassVar[Input | None] = None
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = "Fake linter."
     options: ClassVar[tuple[Option, ...]] = (

@@ -9,6 +9,7 @@ from typing import Any
 from lockgate.config import schema
 from lockgate.config.loader import stage_options
 from lockgate.config.options import Option
+from lockgate.engine.graph import derived_needs
 from lockgate.stages.interface import Stage
 
 _KINDS = {
@@ -68,7 +69,8 @@ def render_reference(
             schema.COMMON,
         )
     )
-    parts.extend(_stage(name, cls) for name, cls in stages.items())
+    derived = derived_needs(stages)  # what `lockgate run` waits for, not only the declared needs
+    parts.extend(_stage(name, cls, derived[name]) for name, cls in stages.items())
     parts.append(
         _section("[[suppress]]", schema.SUPPRESS.help, "suppress", schema.SUPPRESS.options)
         + "\n\n"
@@ -91,7 +93,7 @@ def builtin_stages() -> dict[str, type[Stage]]:
     return found
 
 
-def _stage(name: str, cls: type[Stage]) -> str:
+def _stage(name: str, cls: type[Stage], needs: tuple[str, ...]) -> str:
     common = {o.name: o.default for o in schema.COMMON}
     changed = [o for o in stage_options(cls) if o.name in common and o.default != common[o.name]]
     own = [o for o in stage_options(cls) if o.name not in common]
@@ -99,7 +101,6 @@ def _stage(name: str, cls: type[Stage]) -> str:
     lines = [f"#### `[stages.{name}]`", ""]
     if description:
         lines += [description, ""]
-    needs = tuple(getattr(cls, "needs", ()))
     if needs:
         lines += [f"Runs after: {', '.join(f'`{n}`' for n in needs)}.", ""]
     if changed:
