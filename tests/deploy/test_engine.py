@@ -93,3 +93,17 @@ def test_missing_engine_is_a_recorded_failure(
                 build=False,
             )
         assert [d.status for d in store.deployments()] == [DeploymentStatus.FAILED]
+
+
+def test_the_last_log_lines_are_cut_from_the_whole_log(tmp_path: Path) -> None:
+    """Podman 4.3's `logs --tail N` answers nothing about half the time: lockgate reads it all."""
+    fake = _script(
+        tmp_path / "podman",
+        'case "$*" in\n'
+        "  *--tail*) exit 0;;\n"  # what podman 4.3 does in about half of the cases
+        '  "logs app") for i in $(seq 1 30); do echo "line $i"; done; echo "oops" >&2;;\n'
+        "esac\n",
+    )
+    tail = engine.Engine("podman", fake).logs_tail("app", 4)
+    assert tail == "line 28\nline 29\nline 30\noops"
+    assert engine.Engine("podman", fake).logs_tail("nothing", 4) == ""

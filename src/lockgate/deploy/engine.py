@@ -49,8 +49,13 @@ class Engine:
         return item.get("State")  # type: ignore[no-any-return]
 
     def logs_tail(self, name: str, lines: int = 20) -> str:
-        done = self.run("logs", "--tail", str(lines), name, timeout=30)
-        return (done.stdout + done.stderr).strip()
+        """The container's last `lines` lines of output. The whole log is read and cut here:
+        Podman 4.3's `logs --tail N` answers nothing in about half of the cases where conmon
+        split the last line."""
+        done = self.run("logs", name, timeout=30)
+        parts = (done.stdout.rstrip("\n"), done.stderr.rstrip("\n"))
+        text = "\n".join(p for p in parts if p.strip())
+        return "\n".join(text.splitlines()[-lines:]).strip()
 
     def remove(self, name: str) -> None:
         self.run("rm", "-f", "-t", "5", name, timeout=60)

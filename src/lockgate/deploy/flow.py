@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +56,8 @@ class Records(envs.History, Protocol):
     ) -> None: ...
 
     def mark_orphan_deployments_failed(self) -> list[int]: ...
+
+    def dead_deployments(self, ids: Iterable[int]) -> set[int]: ...
 
     def set_deployment_image(self, dep_id: int, image_digest: str | None) -> None: ...
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from lockgate.deploy import environments as envs
 from lockgate.deploy.flow import TARGETS, Records, Settings, context
 from lockgate.deploy.interface import Environment, Target
+from lockgate.model import Deployment, DeploymentStatus
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _row(
         env = Environment(name, rec.kind if rec else "?")
     live = target.live(context(settings, env))
     deps = records.deployments(service=settings.service, environment=name, limit=1)
-    last = f"{deps[0].status.value} {deps[0].started:%Y-%m-%d %H:%M}" if deps else "-"
+    last = f"{_status(records, deps[0])} {deps[0].started:%Y-%m-%d %H:%M}" if deps else "-"
     age = (now - rec.created).total_seconds() / 3600 if rec else None
     warning = ""
     declared = name in settings.environments or (
@@ -90,6 +91,15 @@ def _row(
         age,
         warning,
     )
+
+
+def _status(records: Records, dep: Deployment) -> str:
+    """A deployment's status; one in progress whose process is gone is not in progress."""
+    if dep.status is not DeploymentStatus.IN_PROGRESS or dep.id is None:
+        return dep.status.value
+    if dep.id in records.dead_deployments([dep.id]):
+        return "failed (interrupted: its process died)"
+    return dep.status.value
 
 
 def render_rows(rows: Sequence[Row], columns: Sequence[str], now: datetime | None = None) -> str:
