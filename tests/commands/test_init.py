@@ -193,3 +193,30 @@ def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     (root / "lockgate.toml").mkdir()
     with pytest.raises(LockgateError, match=r"cannot write lockgate\.toml"):
         init_project(root, force=True, stages=FAKE_STAGES)
+
+
+def test_ci_profile_fails_every_stage_on_what_it_could_not_check(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "README.md")  # no test suite: [stages.test] is written too
+    init_project(root, stages=FAKE_STAGES, ci=True)
+    config = load_config(root, FAKE_STAGES)
+    assert config.warnings == ()
+    assert all(s.gate.fail_on_unchecked for s in config.stages.values())
+    assert config.stages["lint"].gate.fail_on is Severity.MEDIUM  # the other keys stay
+    assert config.stages["test"].enabled is False
+    text = (root / "lockgate.toml").read_text()
+    assert text.count("[stages.lint]") == 1 and "lockgate init --ci" in text
+
+
+def test_without_the_ci_profile_unchecked_only_warns_and_the_file_says_how(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    init_project(root, stages=FAKE_STAGES)
+    config = load_config(root, FAKE_STAGES)
+    assert not any(s.gate.fail_on_unchecked for s in config.stages.values())
+    assert "fail_on_unchecked = true" in (root / "lockgate.toml").read_text()  # as advice
+
+
+def test_cli_init_ci(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    assert main(["init", "--ci", str(root)]) == 0
+    config = load_config(root)
+    assert config.stages and all(s.gate.fail_on_unchecked for s in config.stages.values())

@@ -356,3 +356,77 @@ def test_a_file_named_dot_lockgate_is_named_as_the_problem(tmp_path: Path) -> No
         lockgate("run", str(project), "--only", "lint"), ".lockgate: is not a folder"
     )
     assert (project / ".lockgate").read_text() == "someone's notes\n"
+
+
+# --- what a run did not check ---------------------------------------------------------------------
+
+NO_ADVISORIES = {  # deps cannot check anything: no advisory data is configured
+    "lockgate.toml": '[project]\nname = "demo"\n\n[stages.deps]\nsource = "local"\n',
+    "requirements.txt": "requests==2.0.0\nflask==0.12\n",
+    "app.py": CLEAN["app.py"],
+}
+
+
+def test_a_run_that_could_not_check_everything_passes_with_unchecked(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "p", NO_ADVISORIES)
+    done = lockgate("run", str(project), "--only", "deps")
+    assert done.returncode == 0, done.stdout + done.stderr  # warned, not failed, by default
+    assert "PASSED WITH UNCHECKED (" in done.stdout and "not checked" in done.stdout
+    assert "deps: NOT CHECKED" in done.stdout and "fix:" in done.stdout
+    data = json.loads(lockgate("run", str(project), "--only", "deps", "--json").stdout)
+    assert (data["status"], data["verdict"]) == ("passed", "passed_with_unchecked")
+    assert data["unchecked"] >= 2
+    reports = Path(data["report_dir"])
+    assert "PASSED WITH UNCHECKED" in (reports / "summary.md").read_text()
+    assert "PASSED WITH UNCHECKED" in (reports / "report.html").read_text()
+    sarif = json.loads((reports / "lockgate.sarif").read_text())
+    invocations = [i for run in sarif["runs"] for i in run["invocations"]]
+    assert any(i["executionSuccessful"] is False for i in invocations)
+    notes = [n for i in invocations for n in i.get("toolExecutionNotifications", ())]
+    assert any(n["descriptor"]["id"] == "unchecked" for n in notes)
+    junit = (reports / "junit.xml").read_text()
+    assert '<testcase classname="lockgate.deps" name="deps gate"' in junit
+    assert "<skipped" in junit and 'failures="0"' in junit
+
+
+def test_fail_on_unchecked_fails_the_run_with_the_reason(tmp_path: Path) -> None:
+    strict = NO_ADVISORIES["lockgate.toml"] + "fail_on_unchecked = true\n"
+    project = write_project(tmp_path / "p", {**NO_ADVISORIES, "lockgate.toml": strict})
+    done = lockgate("run", str(project), "--only", "deps")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAILED (" in done.stdout
+    assert "deps: FAILED" in done.stdout and "fail_on_unchecked = true" in done.stdout
+
+
+def test_fail_on_unchecked_is_accepted_by_every_stage(tmp_path: Path) -> None:
+    config = CLEAN["lockgate.toml"] + "\n[stages.lint]\nfail_on_unchecked = true\n"
+    project = write_project(tmp_path / "p", {**CLEAN, "lockgate.toml": config})
+    done = lockgate("run", str(project), "--only", "lint")
+    assert done.returncode == 0, done.stdout + done.stderr  # lint checked every file
+    assert "PASSED" in done.stdout and "warning" not in done.stderr
+
+
+def test_an_expired_suppression_that_matches_nothing_fails_loudly(tmp_path: Path) -> None:
+    config = CLEAN["lockgate.toml"] + (
+        '\n[[suppress]]\nrule = "F401"\nreason = "old import, long gone"\nexpires = 2020-01-01\n'
+    )
+    project = write_project(tmp_path / "p", {**CLEAN, "lockgate.toml": config})  # nothing to match
+    done = lockgate("run", str(project), "--only", "lint")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "expired-suppression" in done.stdout and "lockgate.toml:4" in done.stdout
+
+
+def test_report_regenerates_exactly_what_the_run_wrote(tmp_path: Path) -> None:
+    """Plan order (deps, which finishes first, is stored after lint), integer metrics, unchecked."""
+    project = write_project(tmp_path / "p", {**NO_ADVISORIES, "bad.py": "import os\n"})
+    data = json.loads(lockgate("run", str(project), "--only", "lint,deps", "--json").stdout)
+    assert [s["stage"] for s in data["stages"]] == ["lint", "deps"]
+    reports = Path(data["report_dir"])
+    names = {"md": "summary.md", "json": "results.json", "sarif": "lockgate.sarif"}
+    names |= {"junit": "junit.xml", "html": "report.html"}
+    for fmt, name in names.items():
+        shown = lockgate("report", data["run_id"], "--format", fmt, "--path", str(project))
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout == (reports / name).read_text(), fmt
+    metrics = json.loads((reports / "results.json").read_text())["results"][1]["metrics"]
+    assert any(isinstance(m["value"], int) for m in metrics)

@@ -15,10 +15,12 @@ from lockgate.model import (
     DeploymentStatus,
     Finding,
     Location,
+    Metric,
     RunStatus,
     Severity,
     StageResult,
     Status,
+    Unchecked,
 )
 from lockgate.store import MetricPoint, Store
 from tests.store import samples
@@ -273,3 +275,41 @@ def test_store_is_a_context_manager(tmp_path: Path, database_url: str) -> None:
         opened.begin_run(samples.run())
     with Store.open(tmp_path, database_url) as reopened:
         assert [r.id for r in reopened.list_runs()] == ["r1"]
+
+
+# --- what `lockgate report RUN` reads back must be what the run wrote -------------------------
+
+
+def test_unchecked_items_and_integer_metrics_round_trip(store: Store) -> None:
+    deps = StageResult(
+        stage="deps",
+        status=Status.WARNED,
+        metrics=(Metric("dependencies", 31, "packages"), Metric("age", 2.5, "days")),
+        summary="0 of 31 packages checked",
+        unchecked=(
+            Unchecked("requirements.txt", "no advisory data for PyPI", 31, "set advisory_db"),
+            Unchecked("app/caf\udce9.py", "name is not UTF-8"),
+        ),
+    )
+    store.begin_run(samples.run())
+    store.save_result("r1", deps)
+
+    (got,) = store.get_run("r1").results
+    assert got.unchecked[0] == deps.unchecked[0] and got.unchecked_count == 32
+    assert got.unchecked[1].what.startswith("app/caf")  # storable text, never dropped
+    values = [m.value for m in got.metrics]
+    assert values == [31, 2.5] and type(values[0]) is int  # 31, not 31.0, in every report
+
+
+def test_results_keep_plan_order_whatever_order_stages_finish_in(store: Store) -> None:
+    store.begin_run(samples.run())
+    store.save_result("r1", SKIPPED, position=3)  # finished first
+    store.save_result("r1", TESTS, position=1)
+    store.save_result("r1", SAST, position=0)
+    store.save_result("r1", A11Y, position=2)
+    assert [r.stage for r in store.get_run("r1").results] == [
+        "sast",
+        "test",
+        "accessibility",
+        "load",
+    ]

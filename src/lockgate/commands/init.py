@@ -60,12 +60,17 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
     p.add_argument("--force", action="store_true", help="overwrite an existing lockgate.toml")
+    p.add_argument(
+        "--ci",
+        action="store_true",
+        help="CI profile: every stage fails on what it could not check (fail_on_unchecked = true)",
+    )
     p.set_defaults(func=execute)
 
 
 def execute(args: argparse.Namespace) -> int:
     root = Path(args.path)
-    written, stacks = init_project(root, force=args.force)
+    written, stacks = init_project(root, force=args.force, ci=args.ci)
     found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
     print(f"wrote {written} ({found})")
     if (root / schema.PYPROJECT_FILE).is_file() and _has_tool_table(root / schema.PYPROJECT_FILE):
@@ -79,11 +84,16 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def init_project(
-    path: Path, *, force: bool = False, stages: Mapping[str, type[Stage]] | None = None
+    path: Path,
+    *,
+    force: bool = False,
+    stages: Mapping[str, type[Stage]] | None = None,
+    ci: bool = False,
 ) -> tuple[Path, tuple[str, ...]]:
     """Write `path`/lockgate.toml for the detected stacks; return the file and the stack ids.
 
     `stages` defaults to every registered stage. Refuses to overwrite unless `force`.
+    `ci`: the CI profile, where every stage fails on anything it could not check.
     """
     if not path.is_dir():
         raise LockgateError(f"not a folder: {path}", hint="pass the project's root folder")
@@ -100,7 +110,7 @@ def init_project(
         stages = all_stages()
     stacks = detect_stacks(path)
     name = path.resolve().name
-    text = render_config(name, base_branch(path), stacks, stages)
+    text = render_config(name, base_branch(path), stacks, stages, ci=ci)
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -162,10 +172,13 @@ def render_config(
     stacks: tuple[str, ...],
     stages: Mapping[str, type[Stage]],
     today: datetime.date | None = None,
+    *,
+    ci: bool = False,
 ) -> str:
     """A minimal, commented lockgate.toml that load_config accepts for these stages.
 
     The example suppression expires 90 days after `today`, so it is never written already expired.
+    `ci`: every stage gets `fail_on_unchecked = true` (a gap fails the run instead of a warning).
     """
     example_expiry = (today or datetime.date.today()) + datetime.timedelta(days=90)
     found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
@@ -187,8 +200,8 @@ def render_config(
         "# Time limit of each stage, in seconds (a stage may set its own `timeout`).",
         f"timeout = {int(run['timeout'])}",
         "",
-        *_stages_intro(stages),
-        *_stage_blocks(stacks, stages),
+        *_stages_intro(stages, ci),
+        *_stage_blocks(stacks, stages, ci),
         "# An accepted finding needs a reason and an expiry date (expired ones fail the gate):",
         "# [[suppress]]",
         '# stage = "lint"',
@@ -200,7 +213,7 @@ def render_config(
     return "\n".join(parts) + "\n"
 
 
-def _stages_intro(stages: Mapping[str, type[Stage]]) -> list[str]:
+def _stages_intro(stages: Mapping[str, type[Stage]], ci: bool) -> list[str]:
     lines = ["# Stages (tune each in a [stages.NAME] table):"]
     for name, cls in stages.items():
         description = " ".join(str(getattr(cls, "description", "")).split())
@@ -208,29 +221,43 @@ def _stages_intro(stages: Mapping[str, type[Stage]]) -> list[str]:
     lines += [
         "# Every stage accepts: enabled (true/false); fail_on, the lowest severity that fails the",
         "# gate (critical, high, medium, low, info); new_only, fail only on findings that are new",
-        "# compared with base_branch; timeout (seconds).",
-        "",
+        "# compared with base_branch; timeout (seconds); fail_on_unchecked, fail (not only warn)",
+        "# when the stage could not check something (a file, a package, a scanner that cannot run).",
     ]
-    return lines
+    if ci:
+        lines.append(
+            "# CI profile (`lockgate init --ci`): every stage has fail_on_unchecked = true."
+        )
+    else:
+        lines += [
+            "# In CI, set fail_on_unchecked = true in each stage (`lockgate init --ci` writes it):",
+            "# a run that could not check everything then fails instead of PASSED WITH UNCHECKED.",
+        ]
+    return [*lines, ""]
 
 
-def _stage_blocks(stacks: tuple[str, ...], stages: Mapping[str, type[Stage]]) -> list[str]:
-    lines: list[str] = []
+def _stage_blocks(
+    stacks: tuple[str, ...], stages: Mapping[str, type[Stage]], ci: bool = False
+) -> list[str]:
+    blocks: dict[str, list[str]] = {}
     if "lint" in stages:
         fail_on = next(o.default for o in stage_options(stages["lint"]) if o.name == "fail_on")
-        lines += [
-            "[stages.lint]",
+        blocks["lint"] = [
             "# Lowest severity of a new lint finding that fails the gate.",
             f"fail_on = {_toml_string(fail_on)}",
-            "",
         ]
     if "test" in stages and not TESTABLE & set(stacks):
-        lines += [
-            "[stages.test]",
+        blocks["test"] = [
             "# No test suite detected for this stack; set true once there is one.",
             "enabled = false",
-            "",
         ]
+    if ci:
+        for name in stages:
+            blocks.setdefault(name, []).append("fail_on_unchecked = true")
+    lines: list[str] = []
+    for name in stages:  # registry order, one table each
+        if name in blocks:
+            lines += [f"[stages.{name}]", *blocks[name], ""]
     return lines
 
 

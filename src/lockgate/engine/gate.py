@@ -126,8 +126,8 @@ def _summary(result: StageResult, status: Status, gate: Gate) -> str:
     if not result.unchecked or status not in (Status.FAILED, Status.WARNED):
         return result.summary
     count = result.unchecked_count
-    if gate.fail_on_unchecked:
-        why = f"{count} item(s) not checked, and fail_on_unchecked = true fails the gate"
-    else:
-        why = f"{count} item(s) not checked (set fail_on_unchecked = true to fail the gate)"
+    if gate.fail_on_unchecked:  # the reason it failed comes first, where a short line shows it
+        why = f"fail_on_unchecked = true and {count} item(s) were not checked"
+        return f"{why}; {result.summary}" if result.summary else why
+    why = f"{count} item(s) not checked (set fail_on_unchecked = true to fail the gate)"
     return f"{result.summary}; {why}" if result.summary else why

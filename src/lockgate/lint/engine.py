@@ -75,7 +75,8 @@ def lint(req: Request) -> StageResult:
             raws = _run(linter, tool, req, targets)
         except LintOutputError as exc:
             return _error(f"{linter.name} failed: {exc}", started)
-        findings += (_to_finding(linter, req.project, r) for r in raws)
+        names = _lossy_names(targets)
+        findings += (_to_finding(linter, req.project, r, names) for r in raws)
         checked.update(targets)
     if not checked:
         return _nothing_to_lint(req, started)
@@ -118,9 +119,18 @@ def _run(linter: Linter, tool: str, req: Request, files: list[str]) -> list[Raw]
     return raws
 
 
-def _to_finding(linter: Linter, project: Path, raw: Raw) -> Finding:
+def _lossy_names(targets: Iterable[str]) -> dict[str, str]:
+    """A tool prints a file name that is not UTF-8 with U+FFFD in it: that name -> the file."""
+    lossy = {fsutil.fs_bytes(t).decode("utf-8", "replace"): t for t in targets}
+    return {shown: name for shown, name in lossy.items() if shown != name}
+
+
+def _to_finding(
+    linter: Linter, project: Path, raw: Raw, names: dict[str, str] | None = None
+) -> Finding:
     rule = _visible(raw.rule)[:100]
     path = _relative(project, raw.path) if raw.path else ""
+    path = (names or {}).get(path, path)
     message = _visible(raw.message or rule)
     snippet = _source_line(project / path, raw.line) if path else message
     return Finding(

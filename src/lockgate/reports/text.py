@@ -11,6 +11,7 @@ from lockgate.model import Finding, FindingState, Run, Status
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Legal but deceptive: DEL and C1 controls (a terminal takes U+009B as an escape sequence) and the
 # bidi controls that make text read differently from what it is ("Trojan Source", CVE-2021-42574).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DECEPTIVE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _STATE_ORDER = {
@@ -22,9 +23,10 @@ _STATE_ORDER = {
 
 
 def clean(text: str) -> str:
-    """Safe to show anywhere: drop characters no XML/HTML document may carry (NUL, ESC, lone
-    surrogates, ...) and show C1 and bidi controls as visible escapes (U+202E -> `\\u202e`)."""
-    return _DECEPTIVE.sub(_visible, legal(text))
+    """Safe to show anywhere: drop characters no XML/HTML document may carry (NUL, ESC, ...) and
+    show C1 and bidi controls as visible escapes (U+202E -> `\\u202e`), as well as lone
+    surrogates: a file name that is not UTF-8 (`caf\\udce9.py`) is shown, never silently cut."""
+    return _DECEPTIVE.sub(_visible, legal(_SURROGATE.sub(_visible, text)))
 
 
 def legal(text: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -11,6 +14,7 @@ import yaml  # type: ignore[import-untyped]
 
 from lockgate.model import Severity
 from lockgate.sast.engine import (
+    ChunkedRun,
     EngineResult,
     FindingSpec,
     cwe_tags,
@@ -56,17 +60,15 @@ def run(
     exe = proc.require(TOOL, INSTALL_HINT)
     configs = [RULES_DIR, *([extra_rules] if extra_rules else [])]
     known = tuple(ids for c in configs for ids in rule_ids(Path(c)))
-    ran = run_in_chunks(
-        TOOL,
-        lambda chunk, stem: [*_argv(exe, configs, artifacts / f"{stem}.sarif"), "--", *chunk],
-        files,
-        cwd=project,
-        artifacts=artifacts,
-        timeout=timeout,
-        env={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
-    )
+    plain = [f for f in files if _utf8(f)]
+    ran = _scan(TOOL, exe, configs, plain, project, artifacts, timeout) if plain else _NOTHING
     if ran.failed:
         return EngineResult(TOOL, version(), failed=ran.failed)
+    odd = [f for f in files if not _utf8(f)]
+    if odd:  # semgrep cannot open a file whose name is not UTF-8: scan a copy named plainly
+        ran = _merged(ran, _scan_renamed(exe, configs, project, odd, artifacts, timeout))
+        if ran.failed:
+            return EngineResult(TOOL, version(), failed=ran.failed)
     sarifs = tuple(a.replace(".json", ".sarif") for a in ran.artifacts)
     sarifs = tuple(s for s in sarifs if (artifacts / s).exists())
     for sarif in sarifs:
@@ -76,6 +78,73 @@ def run(
     findings = tuple(make_finding(project, _spec(hit, known)) for hit in results)
     problems = tuple(_problem(err) for err in errors)
     return EngineResult(TOOL, version(), findings, problems, tuple(arts), scanned=len(files))
+
+
+_NOTHING = ChunkedRun((), (), ())
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # surrogateescape: bytes that are not UTF-8 in the file's name
+        return False
+    return True
+
+
+def _scan(
+    stem: str,
+    exe: str,
+    configs: Sequence[Path],
+    files: Sequence[str],
+    cwd: Path,
+    artifacts: Path,
+    timeout: float,
+) -> ChunkedRun:
+    return run_in_chunks(
+        stem,
+        lambda chunk, name: [*_argv(exe, configs, artifacts / f"{name}.sarif"), "--", *chunk],
+        files,
+        cwd=cwd,
+        artifacts=artifacts,
+        timeout=timeout,
+        env={"SEMGREP_SEND_METRICS": "off", "SEMGREP_ENABLE_VERSION_CHECK": "0"},
+    )
+
+
+def _scan_renamed(
+    exe: str,
+    configs: Sequence[Path],
+    project: Path,
+    files: Sequence[str],
+    artifacts: Path,
+    timeout: float,
+) -> ChunkedRun:
+    """Scan copies of `files` under plain names in a private temporary folder (removed after);
+    every path in the results is the project's own name again."""
+    with tempfile.TemporaryDirectory(prefix="lockgate-semgrep-") as tmp:
+        aliases: dict[str, str] = {}
+        for i, name in enumerate(files):
+            alias = f"file{i}{os.path.splitext(name)[1]}"
+            shutil.copyfile(project / name, Path(tmp) / alias)
+            aliases[alias] = name
+        ran = _scan(f"{TOOL}-renamed", exe, configs, list(aliases), Path(tmp), artifacts, timeout)
+    results = tuple(_renamed(hit, "path", aliases) for hit in ran.results)
+    errors = tuple(_renamed(err, "path", aliases) for err in ran.errors)
+    return ChunkedRun(results, errors, ran.artifacts, ran.failed)
+
+
+def _renamed(item: dict[str, Any], key: str, aliases: dict[str, str]) -> dict[str, Any]:
+    shown = str(item.get(key) or "")
+    return {**item, key: aliases.get(shown.removeprefix("./"), shown)} if shown else item
+
+
+def _merged(first: ChunkedRun, second: ChunkedRun) -> ChunkedRun:
+    return ChunkedRun(
+        first.results + second.results,
+        first.errors + second.errors,
+        first.artifacts + second.artifacts,
+        first.failed or second.failed,
+    )
 
 
 def _argv(exe: str, configs: Sequence[Path], sarif: Path) -> list[str]:
