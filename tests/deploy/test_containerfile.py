@@ -180,7 +180,7 @@ def test_a_packaged_python_project_without_requirements_installs_itself(
     assert "pip install ." in text
     assert "COPY  " not in text and "COPY ./" not in text  # no COPY of nothing
     assert lint_builtin(text) == []
-    assert text.index("COPY --chown=app:app . /app") < text.index("pip install .")
+    assert text.index("COPY --chown=10001:10001 . /app") < text.index("pip install .")
 
 
 def test_a_generated_containerfile_gets_an_ignore_file_keeping_secrets_and_state_out(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import kubernetes_validate
 import pytest
 
+from lockgate.deploy.containerfile import find_or_generate, parse
 from lockgate.deploy.environments import resolve
 from lockgate.deploy.flow import Source, context, deploy
 from lockgate.deploy.interface import DeployFailed, Release
-from lockgate.deploy.kubernetes import KubernetesTarget, render
+from lockgate.deploy.kubernetes import KubernetesTarget, render, resource_name, write_manifests
 from lockgate.store.repository import Store
 from tests.testing.containers import settings_for
+from tests.testing.harness import FIXTURES
 
 K8S_VERSION = "1.30.0"
 RELEASE = Release(
@@ -111,3 +114,49 @@ def test_render_only_is_not_recorded_as_a_deployment(tmp_path: Path) -> None:
         assert out.deployment.id is None and "not applied" in out.deployment.detail
         assert store.deployments() == []
     assert (tmp_path / ".lockgate/env/staging/manifests.json").is_file()
+
+
+DNS_LABEL = re.compile(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?")
+LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?")
+
+
+@pytest.mark.parametrize(
+    "service",
+    ["tenancy-api", "shop.api", "3d-viewer", "Über Service", "a_b", "x" * 100, "9" * 70],
+)
+def test_names_are_dns_labels_and_every_rendered_item_validates(
+    tmp_path: Path, service: str
+) -> None:
+    ctx = _ctx(tmp_path)
+    release = Release(service, "1.4.2+build.7", "registry.example.invalid/svc:1.4.2", "ab" * 20)
+    items = json.loads(write_manifests(ctx, release).read_text())["items"]
+    names = {item["metadata"]["name"] for item in items}
+    assert len(names) == 1
+    [name] = names
+    assert DNS_LABEL.fullmatch(name), name  # Service and Deployment names: RFC 1035 labels
+    backend = items[2]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"]
+    assert backend == name
+    for item in items:  # kubernetes-validate has no schema for the List wrapper
+        for value in item["metadata"]["labels"].values():
+            assert LABEL_VALUE.fullmatch(value), value
+        kubernetes_validate.validate(item, K8S_VERSION, strict=True)
+
+
+def test_long_service_names_stay_apart(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path)
+    one = resource_name(ctx, "a" * 70 + "-billing")
+    two = resource_name(ctx, "a" * 70 + "-shipping")
+    assert one != two and len(one) <= 63 and len(two) <= 63
+
+
+@pytest.mark.parametrize("stack", ["python-stack", "node-stack", "dotnet-stack"])
+def test_generated_containerfiles_run_as_a_numeric_user_for_run_as_non_root(
+    tmp_path: Path, stack: str
+) -> None:
+    src = find_or_generate(
+        FIXTURES / "deploy" / stack, tmp_path, file="", base_image="", port=8000, health_path="/"
+    )
+    users = [i.args for i in parse(src.path.read_text()) if i.keyword == "USER"]
+    assert users, "no USER"
+    uid = users[-1].split(":")[0]
+    assert uid.isdigit() and int(uid) > 0, users[-1]  # runAsNonRoot cannot verify a user name

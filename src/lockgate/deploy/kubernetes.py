@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from lockgate.deploy.image import slug
 from lockgate.deploy.interface import DeployContext, DeployFailed, Live, Release
+from lockgate.deploy.scope import dns_label
 from lockgate.errors import LockgateError
 from lockgate.tools import proc
 
@@ -16,7 +17,9 @@ KUBECTL_HINT = "install kubectl (`apt-get install kubernetes-client`) or clear d
 
 
 def resource_name(ctx: DeployContext, service: str) -> str:
-    return f"{slug(service)}-{slug(ctx.environment.name)}"[:63].strip("-")
+    """The Deployment, Service and Ingress name: an RFC 1035 label (a Service name must start
+    with a letter and hold no dots) for any service name, at most 63 characters."""
+    return dns_label(f"{service}-{ctx.environment.name}")
 
 
 def render(ctx: DeployContext, release: Release) -> list[dict[str, Any]]:
