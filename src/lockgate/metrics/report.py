@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from datetime import datetime
 
 from lockgate.metrics import changes
 from lockgate.metrics.dora import Facts, compute, weeks
 from lockgate.metrics.gitlog import Repo
 from lockgate.metrics.links import Linker
-from lockgate.metrics.model import LIVE, PRODUCTION, ChangeSetState, ServiceKeys, Window
-from lockgate.model import Deployment, Unchecked
-from lockgate.store.delivery import ChangeSet
+from lockgate.metrics.model import PRODUCTION, ChangeSetState, ServiceKeys, Window
+from lockgate.model import Unchecked
 from lockgate.store.repository import Store
 
 _UNSHALLOW = "git fetch --unshallow --tags (or fetch the deployed commits), then run this again"
@@ -62,12 +59,13 @@ def service_keys(
                     "run lockgate metrics in a clone of the service's repository",
                 )
             )
-    deployments = store.environment_deployments(PRODUCTION, service)
-    notes += _change_notes(deployments, store.change_sets(service), window, service)
+    deployments = store.deployment_timeline(PRODUCTION, service, window.since)
+    counts = store.change_set_counts(service, PRODUCTION, window.since, window.until)
+    notes += _change_notes(counts, service)
     spans = weeks(window)
     leads = store.lead_seconds(service, [(s.since, s.until) for s in spans])
     linker = Linker(deployments, lambda sha: store.shipped_by(service, sha))
-    incidents = store.environment_incidents(PRODUCTION, service)
+    incidents = store.environment_incidents(PRODUCTION, service, window.since)
     facts = Facts(
         service=service,
         window=window,
@@ -79,20 +77,10 @@ def service_keys(
     return compute(facts)
 
 
-def _change_notes(
-    deployments: Sequence[Deployment],
-    sets: dict[int, ChangeSet],
-    window: Window,
-    service: str,
-) -> list[Unchecked]:
+def _change_notes(counts: dict[str | None, tuple[int, int]], service: str) -> list[Unchecked]:
     """What lead time could not count: live deployments in the window without complete changes."""
-    live = [d for d in deployments if d.status in LIVE and window.holds(changes.deployed_at(d))]
-    states: Counter[ChangeSetState | None] = Counter()
-    squashes = 0
-    for dep in live:
-        found = sets.get(dep.id or -1)
-        states[None if found is None else ChangeSetState(found.state)] += 1
-        squashes += found.squash_unresolved if found is not None else 0
+    states = {None if k is None else ChangeSetState(k): n for k, (n, _) in counts.items()}
+    squashes = sum(s for _, s in counts.values())
     notes: list[Unchecked] = []
     for state, count in sorted(states.items(), key=lambda kv: str(kv[0])):
         if state is ChangeSetState.COMPLETE:

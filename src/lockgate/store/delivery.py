@@ -12,8 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lockgate.model import Deployment, Incident
-from lockgate.store.schema import change_sets, changes, deployments, incidents
+from lockgate.model import Deployment, DeploymentStatus, Incident
+from lockgate.store.schema import UTCDateTime, change_sets, changes, deployments, incidents
 
 _BATCH = 5000  # rows per executemany / IN (...) list
 
@@ -53,14 +53,95 @@ def deployments_in(conn: sa.Connection, environment: str, service: str | None) -
     return [_deployment_from_row(r) for r in conn.execute(query)]
 
 
-def incidents_in(conn: sa.Connection, environment: str, service: str | None) -> list[Incident]:
-    """Every incident in `environment` (of `service`, else of all), oldest first."""
+_LIVE = ("succeeded", "rolled_back")  # DeploymentStatus values of deployments that went live
+_STATUSES = {s.value: s for s in DeploymentStatus}
+_WHEN = UTCDateTime()
+
+
+def timeline(
+    conn: sa.Connection, environment: str, service: str, since: datetime
+) -> list[Deployment]:
+    """What the metrics read of the deployments to `environment` (light: id, commit, status and
+    the moment each went live or failed, as both started and finished; in-progress ones keep
+    finished empty): those at or after `since` and the last live one before it, oldest first."""
+    d = deployments.c
+    at = sa.func.coalesce(d.finished, d.started)
+    columns = (d.id, d.commit_sha, d.status, at.label("at"), d.finished.is_(None).label("open"))
+    mine = sa.and_(d.service == service, d.environment == environment)
+    before = (
+        sa.select(*columns)
+        .where(mine, at < since, d.status.in_(_LIVE))
+        .order_by(at.desc(), d.id.desc())
+        .limit(1)
+    )
+    after = sa.select(*columns).where(mine, at >= since).order_by(at, d.id)
+    rows = [*conn.execute(before), *conn.execute(after)]
+    return [_light(r, service, environment, conn) for r in rows]
+
+
+def _light(row: sa.Row[Any], service: str, environment: str, conn: sa.Connection) -> Deployment:
+    at = _utc(row.at, conn)
+    status = _STATUSES[row.status]
+    return Deployment(
+        service,
+        environment,
+        "",
+        row.commit_sha,
+        None,
+        at,
+        status,
+        "",
+        None if row.open else at,
+        row.id,
+    )
+
+
+def _utc(value: Any, conn: sa.Connection) -> datetime:
+    """coalesce() loses the column type on SQLite (text comes back): make it a UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    result = _WHEN.process_result_value(value, conn.dialect)
+    assert result is not None
+    return result
+
+
+def change_set_counts(
+    conn: sa.Connection, service: str, environment: str, since: datetime, until: datetime
+) -> dict[str | None, tuple[int, int]]:
+    """Of the live deployments in [since, until): change set state (None: never read) → (how
+    many, squash merges without their pull request)."""
+    d, cs = deployments.c, change_sets.c
+    at = sa.func.coalesce(d.finished, d.started)
+    query = (
+        sa.select(
+            cs.state, sa.func.count(d.id), sa.func.coalesce(sa.func.sum(cs.squash_unresolved), 0)
+        )
+        .select_from(deployments.outerjoin(change_sets, cs.deployment_id == d.id))
+        .where(
+            d.service == service,
+            d.environment == environment,
+            d.status.in_(_LIVE),
+            at >= since,
+            at < until,
+        )
+        .group_by(cs.state)
+    )
+    return {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(query)}
+
+
+def incidents_in(
+    conn: sa.Connection, environment: str, service: str | None, since: datetime | None = None
+) -> list[Incident]:
+    """Every incident in `environment` (of `service`, else of all; opened at or after `since`
+    when given), oldest first."""
     from lockgate.store.repository import _incident_from_row
 
     i = incidents.c
     query = sa.select(incidents).where(i.environment == environment)
     if service is not None:
         query = query.where(i.service == service)
+    if since is not None:
+        query = query.where(i.opened >= since)
     return [_incident_from_row(r) for r in conn.execute(query.order_by(i.opened, i.id))]
 
 

@@ -324,10 +324,25 @@ class Store:
         with self._read() as conn:
             return delivery.deployments_in(conn, environment, service)
 
-    def environment_incidents(self, environment: str, service: str | None = None) -> list[Incident]:
-        """Every incident in `environment`, oldest first."""
+    def environment_incidents(
+        self, environment: str, service: str | None = None, since: datetime | None = None
+    ) -> list[Incident]:
+        """Every incident in `environment` (opened at or after `since`), oldest first."""
         with self._read() as conn:
-            return delivery.incidents_in(conn, environment, service)
+            return delivery.incidents_in(conn, environment, service, since)
+
+    def deployment_timeline(
+        self, environment: str, service: str, since: datetime
+    ) -> list[Deployment]:
+        """The deployments the metrics read from `since` on, and the last live one before."""
+        with self._read() as conn:
+            return delivery.timeline(conn, environment, service, since)
+
+    def change_set_counts(
+        self, service: str, environment: str, since: datetime, until: datetime
+    ) -> dict[str | None, tuple[int, int]]:
+        with self._read() as conn:
+            return delivery.change_set_counts(conn, service, environment, since, until)
 
     def services(self) -> list[str]:
         """Every service with a deployment or an incident in the store."""
