@@ -42,8 +42,26 @@ SAMPLE = textwrap.dedent('''\
 ''')
 
 
-def test_sample_is_valid_toml() -> None:
-    tomllib.loads(SAMPLE)
+def _resolve(data: object, path: tuple[str, ...]) -> bool:
+    """Whether `path` (table keys, array-of-tables indices) names something in parsed TOML."""
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return False
+    return True
+
+
+def test_every_key_found_is_a_key_tomllib_parses_and_no_table_is_missed() -> None:
+    parsed = tomllib.loads(SAMPLE)
+    lines = key_lines(SAMPLE)
+    phantom = [k for k in lines if not _resolve(parsed, k)]
+    assert phantom == []
+    assert {k[0] for k in lines} == set(parsed)
+    tables = [("stages", "lint"), ("stages", "test"), ("suppress", "0"), ("suppress", "1")]
+    assert all(t in lines for t in tables)
 
 
 def test_lines_of_tables_keys_and_arrays() -> None:
