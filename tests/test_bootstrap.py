@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -28,18 +27,14 @@ def _run(args: list[str], timeout: float, **env: str) -> subprocess.CompletedPro
 
 
 @pytest.mark.slow
-def test_second_bootstrap_run_does_nothing_and_is_fast() -> None:
+def test_second_bootstrap_run_does_nothing() -> None:
     # The first run brings everything up to date (already the case after `make test`).
     first = _run([str(BOOTSTRAP)], timeout=1800)
     assert first.returncode == 0, first.stdout + first.stderr
 
-    start = time.monotonic()
     second = _run([str(BOOTSTRAP)], timeout=60)
-    elapsed = time.monotonic() - start
-
     output = second.stdout + second.stderr
     assert second.returncode == 0, output
-    assert elapsed < 5, f"warm bootstrap took {elapsed:.1f}s:\n{output}"
     assert "installing" not in output, output
     assert re.search(r"^bootstrap: everything up to date \(\d+ steps", output, re.M), output
     for step in ("system packages", ".venv", ".cache/containers/containers.conf"):

@@ -59,8 +59,8 @@ def test_gone_ends_the_wait_early() -> None:
     result = wait_healthy(
         f"http://127.0.0.1:{port}/", HealthSpec(timeout=30), gone=lambda: "the container exited"
     )
+    # ended by `gone` (its reason), not by the 30 s timeout; how soon is bench/'s business
     assert not result.healthy and result.reason == "the container exited"
-    assert result.seconds < 5
 
 
 def test_port_in_use_sees_a_listener(server: int) -> None:

@@ -70,9 +70,8 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path: Path, database_url: str) 
 def test_opening_a_current_store_does_not_load_alembic(tmp_path: Path) -> None:
     Store.open(tmp_path).close()
     probe = (
-        "import sys, time; from pathlib import Path; from lockgate.store import Store; "
-        "t = time.perf_counter(); Store.open(Path(sys.argv[1])).close(); "
-        "print('alembic' in sys.modules, time.perf_counter() - t)"
+        "import sys; from pathlib import Path; from lockgate.store import Store; "
+        "Store.open(Path(sys.argv[1])).close(); print('alembic' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe, str(tmp_path)],
@@ -81,9 +80,7 @@ def test_opening_a_current_store_does_not_load_alembic(tmp_path: Path) -> None:
         check=True,
         cwd=REPO,
     )
-    loaded, seconds = done.stdout.split()
-    assert loaded == "False"
-    assert float(seconds) < 0.5
+    assert done.stdout.split() == ["False"]  # the time it saves is measured in bench/
 
 
 def test_a_store_from_a_newer_lockgate_is_a_user_error(tmp_path: Path, database_url: str) -> None:
