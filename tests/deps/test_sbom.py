@@ -40,3 +40,12 @@ def test_same_package_in_two_files_is_one_component_with_both_sources() -> None:
     (component,) = sbom.build("svc", [a, b])["components"]
     sources = {p["value"] for p in component["properties"] if p["name"] == "lockgate:source_file"}
     assert sources == {"a/requirements.txt", "b/poetry.lock"}
+
+
+def test_pypi_purls_keep_the_published_name() -> None:
+    deps = [
+        Dependency(Ecosystem.PYPI, "zope.interface", "5.4.0", "requirements.txt", 1, True),
+        Dependency(Ecosystem.PYPI, "Typing_Extensions", "4.0.0", "requirements.txt", 2, True),
+    ]
+    purls = {c["purl"] for c in sbom.build("svc", deps)["components"]}
+    assert purls == {"pkg:pypi/zope.interface@5.4.0", "pkg:pypi/typing-extensions@4.0.0"}

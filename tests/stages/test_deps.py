@@ -15,6 +15,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from lockgate.deps.sources.local_dir import SYNC_STAMP
 from lockgate.model import Severity, StageResult, Status
 from lockgate.stages.deps import SBOM_FILE, DepsStage
+from tests.deps import osvdb
 from tests.testing.harness import FIXTURES, SHARED, copy_project, make_context, run_stage
 
 PYPA = SHARED / "advisories" / "pypa"
@@ -228,3 +229,243 @@ def test_a_failing_source_warns_even_when_another_covers_everything(tmp_path: Pa
     assert "3 of 3 packages checked" in result.summary
     assert result.status is Status.WARNED and "does not exist" in result.summary
     assert any("does not exist" in u.reason for u in result.unchecked)
+
+
+# --- coverage holes (issue 7): each of these passed, or crashed, on a vulnerable project -------
+
+
+def project_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    project = tmp_path / "p"
+    for rel, text in files.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    return project
+
+
+def ids_at(result: StageResult) -> set[tuple[str, str]]:
+    return {(f.rule_id, f.where) for f in result.findings}
+
+
+def test_requirement_includes_constraints_and_pip_options(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "requirements.txt": "-i https://index.example.invalid/simple\n-f ./wheels\n"
+            "-r requirements/base.txt\n-c constraints.txt\nflask>=0.12\t# the web app\n",
+            "requirements/base.txt": "jinja2==2.10 \\\n    --hash=sha256:00\n",
+            "constraints.txt": "flask==0.12.2\n",
+        },
+    )
+    db = osvdb.pypa(tmp_path / "db", "jinja2", "flask")
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(db)])
+    assert {
+        ("PYSEC-2019-217", "requirements/base.txt:1"),
+        ("PYSEC-2018-66", "constraints.txt:1"),
+    } <= ids_at(result)
+    assert result.unchecked == () and result.status is Status.PASSED, result.unchecked
+
+
+def test_pdm_lock_is_read_and_a_file_with_no_packages_is_reported(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["jinja2"]\n',
+            "pdm.lock": '[metadata]\nlock_version = "4.4"\n\n[[package]]\nname = "jinja2"\n'
+            'version = "2.10"\ngroups = ["default"]\n',
+            "web/package-lock.json": "{}",
+            "svc/poetry.lock": '[metadata]\nlock-version = "2.0"\n',
+        },
+    )
+    db = osvdb.pypa(tmp_path / "db", "jinja2")
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(db)])
+    assert ("PYSEC-2019-217", "pdm.lock:5") in ids_at(result)
+    gaps = {u.what: u.reason for u in result.unchecked}
+    assert set(gaps) == {"web/package-lock.json", "svc/poetry.lock"}
+    assert "neither `packages` nor" in gaps["web/package-lock.json"]
+    assert "no packages found" in gaps["svc/poetry.lock"]
+    assert result.status is Status.WARNED
+
+
+def test_manifests_without_a_lock_are_checked_where_pinned_and_reported(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "web/package.json": '{"dependencies": {"lodash": "4.17.15", "express": "^4.18.0"}}',
+            "Gemfile": 'gem "rack", "2.2.8"\n',
+            "dev-requirements.txt": "jinja2==2.10\n",
+        },
+    )
+    dbs = [str(osvdb.pypa(tmp_path / "pypa", "jinja2")), str(osvdb.ghsa(tmp_path / "ghsa"))]
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=dbs)
+    assert {
+        ("GHSA-p6mc-m468-83gw", "web/package.json:1"),
+        ("GHSA-22f2-v57c-j9cx", "Gemfile:1"),
+        ("PYSEC-2019-217", "dev-requirements.txt:1"),
+    } <= ids_at(result)
+    gaps = {(u.what, u.reason.split(":")[0]) for u in result.unchecked}
+    assert ("web/package.json", "1 packages not pinned to one version") in gaps
+    assert {u.what for u in result.unchecked if "no lock file" in u.reason} == {
+        "web/package.json",
+        "Gemfile",
+    }
+    assert result.status is Status.WARNED
+
+
+def test_a_folder_without_pypi_data_never_passes_pypi_packages(tmp_path: Path) -> None:
+    project = project_with(tmp_path, {"requirements.txt": "jinja2==2.10\n"})
+    db = osvdb.write(
+        tmp_path / "db",
+        osvdb.record("GHSA-0000-mixed", [("PyPI", "other"), ("NuGet", "Other.Net")]),
+        osvdb.record("GHSA-1111-nuget", [("NuGet", "Newtonsoft.Json")], fixed="13.0.1"),
+    )
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(db)])
+    assert result.status is Status.WARNED and "0 of 1 packages checked" in result.summary
+    (gap,) = result.unchecked
+    assert gap.what == "1 PyPI packages" and "no advisory data for PyPI" in gap.reason
+
+
+def test_staleness_is_judged_per_ecosystem(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "requirements.txt": "jinja2==2.11.3\n",
+            "package-lock.json": json.dumps(
+                {"lockfileVersion": 3, "packages": {"node_modules/lodash": {"version": "4.17.21"}}}
+            ),
+        },
+    )
+    old_pypi = osvdb.pypa(tmp_path / "pypa", "jinja2", days_ago=781)
+    fresh_npm = osvdb.ghsa(tmp_path / "ghsa", days_ago=0)
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(old_pypi), str(fresh_npm)])
+    assert result.findings == ()
+    (stale,) = result.unchecked
+    assert stale.what == "PyPI advisory data" and "781 days old" in stale.reason
+    assert result.status is Status.WARNED
+
+
+def test_malformed_advisory_records_are_counted_never_fatal(tmp_path: Path) -> None:
+    project = project_with(tmp_path, {"requirements.txt": "jinja2==2.10\n"})
+    pypi = osvdb.pypa(tmp_path / "db", "jinja2")
+    osvdb.write(
+        pypi / "broken",
+        {"id": "BAD-1", "affected": [{"package": "jinja2"}]},
+        {
+            "id": "BAD-2",
+            "affected": [
+                {
+                    "package": {"ecosystem": "PyPI", "name": "jinja2"},
+                    "ranges": [{"type": "ECOSYSTEM", "events": [{}]}],
+                }
+            ],
+        },
+        "{ cut off",
+    )
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(pypi)])
+    assert ("PYSEC-2019-217", "requirements.txt:1") in ids_at(result)
+    (bad,) = result.unchecked
+    assert (
+        bad.count == 3 and "broken/BAD-1.json" in bad.reason and "broken/raw-2.json" in bad.reason
+    )
+    assert "3 advisory records unreadable" in result.summary and result.status is Status.WARNED
+
+
+def test_unparsable_versions_and_non_registry_packages_are_never_clean(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "requirements.txt": "Django===2.2.4-corp1\n",
+            "web/package-lock.json": json.dumps(
+                {
+                    "lockfileVersion": 3,
+                    "packages": {"node_modules/lodash": {"version": "4.17.15-corp_1"}},
+                }
+            ),
+            "svc/poetry.lock": '[[package]]\nname = "jinja2"\nversion = "2.10"\n\n[package.source]\n'
+            'type = "git"\nurl = "https://example.invalid/jinja2.git"\nreference = "main"\n',
+        },
+    )
+    dbs = [
+        str(osvdb.pypa(tmp_path / "pypa", "django", "jinja2")),
+        str(osvdb.ghsa(tmp_path / "ghsa")),
+    ]
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=dbs)
+    assert result.findings == ()  # no namesake's advisory, no guess at a version
+    assert "0 of 3 packages checked" in result.summary
+    gaps = {u.what: u for u in result.unchecked}
+    assert "version the ecosystem does not accept" in gaps["requirements.txt"].reason
+    assert "version the ecosystem does not accept" in gaps["web/package-lock.json"].reason
+    assert "not registry releases" in gaps["svc/poetry.lock"].reason
+    assert result.status is Status.WARNED
+
+
+def test_npm_aliases_are_checked_as_the_real_package(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "v1/yarn.lock": '# yarn lockfile v1\n\n\n"utils@npm:lodash@^4.17.0":\n  version "4.17.15"\n',
+            "berry/yarn.lock": '__metadata:\n  version: 8\n\n"utils@npm:lodash@4.17.15":\n'
+            '  version: 4.17.15\n  resolution: "lodash@npm:4.17.15"\n\n'
+            '"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n',
+        },
+    )
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(osvdb.ghsa(tmp_path / "db"))])
+    # one finding per advisory, at the first place, naming the other
+    assert ("GHSA-p6mc-m468-83gw", "berry/yarn.lock:4") in ids_at(result)
+    assert "v1/yarn.lock:4" in next(
+        f.help_text or "" for f in result.findings if f.rule_id == "GHSA-p6mc-m468-83gw"
+    )
+    assert result.unchecked == () and "2 of 2 packages checked" in result.summary
+
+
+def test_one_vulnerability_of_one_package_version_is_one_finding(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path, {"requirements.txt": "jinja2==2.10\n", "api/requirements.txt": "Jinja2==2.10\n"}
+    )
+    pypa = osvdb.pypa(tmp_path / "pypa", "jinja2")
+    ghsa = osvdb.stamp(
+        osvdb.write(
+            tmp_path / "ghsa",
+            osvdb.record(
+                "GHSA-462w-v97r-4m45",
+                [("PyPI", "jinja2")],
+                fixed="2.10.1",
+                aliases=["CVE-2019-10906"],
+            ),
+        ),
+        {"PyPI": 0},
+    )
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(pypa), str(ghsa)])
+    about = [
+        f
+        for f in result.findings
+        if "CVE-2019-10906" in f.message or f.rule_id == "GHSA-462w-v97r-4m45"
+    ]
+    assert len(about) == 1
+    (finding,) = about
+    assert finding.rule_id == "GHSA-462w-v97r-4m45" and "PYSEC-2019-217" in finding.message
+    assert finding.where == "api/requirements.txt:1" and "requirements.txt:1" in (
+        finding.help_text or ""
+    )
+    assert len({f.fingerprint for f in result.findings}) == len(result.findings)
+
+
+def test_absurd_lock_content_is_unchecked_never_a_crash(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path,
+        {
+            "package-lock.json": json.dumps(
+                {
+                    "lockfileVersion": 3,
+                    "packages": {
+                        "node_modules/a": {"name": 5, "version": "1.0.0"},
+                        "node_modules/lodash": {"version": "4." + "1" * 4400 + ".0"},
+                    },
+                }
+            ),
+            "requirements.txt": "jinja2==" + "9" * 4400 + "\n",
+        },
+    )
+    dbs = [str(osvdb.pypa(tmp_path / "pypa", "jinja2")), str(osvdb.ghsa(tmp_path / "ghsa"))]
+    result = run_stage(DepsStage, project, tmp_path, advisory_db=dbs)
+    assert result.status is Status.WARNED and result.findings == ()
+    assert sum(u.count for u in result.unchecked) == 3

@@ -81,6 +81,11 @@ def parse_file(project: Path, rel: str) -> ParseResult:
         return _checked(parser(project, rel))
     except Unparsable as exc:
         return ParseResult(problems=(problem(rel, exc),))
+    except OSError as exc:  # a path the system refuses (too long, a loop) while looking beside it
+        reason = f"cannot be read ({exc.strerror or type(exc).__name__})"
+        return ParseResult(
+            problems=(problem(rel, Unparsable(reason, "check the file and its folder")),)
+        )
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         return ParseResult(
             problems=(
@@ -96,18 +101,20 @@ def parse_file(project: Path, rel: str) -> ParseResult:
 
 
 def _checked(result: ParseResult) -> ParseResult:
-    """Packages whose version the ecosystem's grammar rejects move to the skipped ones."""
+    """Packages without a name, or whose version the ecosystem's grammar rejects, move to the
+    skipped ones: they are never matched (a namesake's advisories, a guessed order)."""
     deps: list[Dependency] = []
     skipped: list[SkippedDependency] = list(result.skipped)
     for dep in result.dependencies:
-        why = versions.problem(dep.ecosystem, dep.version)
-        if why is None:
+        kind, why = SkipReason.MALFORMED, "no package name"
+        if dep.name.strip():
+            kind, why = SkipReason.BAD_VERSION, versions.problem(dep.ecosystem, dep.version) or ""
+        if not why:
             deps.append(dep)
             continue
+        shown = dep.name.strip() or "(unnamed)"
         skipped.append(
-            SkippedDependency(
-                dep.ecosystem, dep.name, dep.source_file, dep.line, why, SkipReason.BAD_VERSION
-            )
+            SkippedDependency(dep.ecosystem, shown, dep.source_file, dep.line, why, kind)
         )
     return ParseResult(tuple(deps), tuple(skipped), result.problems, result.empty_ok)
 

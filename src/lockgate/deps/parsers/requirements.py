@@ -108,7 +108,7 @@ class _Reader:
 
     def _editable(self, rel: str, lineno: int, value: str) -> None:
         folder = posixpath.normpath(posixpath.join(posixpath.dirname(rel), value.split("[")[0]))
-        if _URL.match(value) or not (self.project / folder / "pyproject.toml").is_file():
+        if _URL.match(value) or not _is_file(self.project / folder / "pyproject.toml"):
             self.options_only = False
             egg = re.search(r"#egg=([A-Za-z0-9_.-]+)", value)
             self._skip(rel, lineno, egg.group(1) if egg else value, "editable install")
@@ -167,7 +167,7 @@ class _Reader:
             )
         if len(chain) >= MAX_DEPTH:
             raise _LineProblem(f"includes nested over {MAX_DEPTH} deep", "flatten the includes")
-        if not (self.project / target).is_file():
+        if not _is_file(self.project / target):
             raise _LineProblem(
                 f"{flag} {value}: {target} does not exist",
                 "fix the path (it is relative to the file that includes it)",
@@ -209,6 +209,13 @@ class _Reader:
         self.deps += [pin for key, pin in self.pins.items() if key not in used]
         empty = self.options_only and not self.problems
         return ParseResult(tuple(self.deps), tuple(self.skipped), tuple(self.problems), empty)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the system: no such file either
+        return False
 
 
 class _LineProblem(Exception):
