@@ -38,12 +38,14 @@ ALWAYS_SKIPPED = frozenset(
 GIT_LS_FILES = ("git", "-c", "core.quotePath=true", "ls-files")
 
 
-def project_files(root: Path) -> list[str]:
+def project_files(root: Path, *, tracked_everywhere: bool = False) -> list[str]:
     """Relative POSIX paths of the project's files, sorted.
 
     In a git work tree (the project may be a folder inside one): tracked and untracked files that
     git does not ignore (deleted files left out), relative to `root`.
     Elsewhere: every file, skipping the usual tool and cache folders.
+    `tracked_everywhere`: the skip list applies only to untracked files (build output); a file git
+    tracks is listed whatever folder it sits in (build/, dist/, node_modules/, .tox, ...).
     """
     if proc.which("git"):
         # core.quotePath: git C-quotes every name with a byte over 0x7f or a control character, so
@@ -55,12 +57,19 @@ def project_files(root: Path) -> list[str]:
         )
         if done.returncode == 0:
             names = {unquote(n) for n in done.stdout.split("\n") if n}
+            tracked = _tracked(root) if tracked_everywhere else set()
             return sorted(
                 n
                 for n in names
-                if not set(n.split("/")[:-1]) & ALWAYS_SKIPPED and (root / n).is_file()
+                if (n in tracked or not set(n.split("/")[:-1]) & ALWAYS_SKIPPED)
+                and (root / n).is_file()
             )
     return sorted(_walk(root))
+
+
+def _tracked(root: Path) -> set[str]:
+    done = proc.run([*GIT_LS_FILES, "--cached"], cwd=root, timeout=60)
+    return {unquote(n) for n in done.stdout.split("\n") if n} if done.returncode == 0 else set()
 
 
 _C_ESCAPES = {

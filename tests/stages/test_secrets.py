@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lockgate.model import FindingState, Status, result_to_dict
+from lockgate.model import FindingState, Status, Unchecked, result_to_dict
 from lockgate.secrets.scan import Outcome
-from lockgate.secrets.sources import Skipped, SkipReason
 from lockgate.stages.secrets import SecretsStage
 from tests.testing.canaries import assert_no_canaries, make_canaries, plant_canaries
 from tests.testing.harness import init_git, make_context, run_stage
@@ -54,7 +53,7 @@ def test_canaries_found_by_every_engine_and_never_leaked(tmp_path: Path) -> None
     (root / "untracked.env").write_text(f"GITHUB_TOKEN={make_canaries(7)['github']}\n")
     canaries.append(make_canaries(7)["github"])
 
-    result = run_stage(SecretsStage, root, tmp_path, history=True)
+    result = run_stage(SecretsStage, root, tmp_path, history=True, profile="paranoid")
 
     assert result.status is Status.PASSED, result.summary
     rules = {f.rule_id for f in result.findings}
@@ -197,7 +196,7 @@ def test_fingerprint_survives_line_moves_and_names_no_value(tmp_path: Path) -> N
     second = run_stage(SecretsStage, root, tmp_path / "2", **OWN).findings[0]
     assert first.fingerprint == second.fingerprint
     assert second.location is not None and second.location.start_line == 3
-    assert "sha256:" in second.message and key not in second.message
+    assert "hmac:" in second.message and key not in second.message
 
 
 def test_cache_key_follows_files_options_and_head(tmp_path: Path) -> None:
@@ -253,11 +252,31 @@ def test_failing_engine_warns_and_its_output_is_scrubbed(tmp_path: Path) -> None
     assert_no_canaries([repr(result)], [token])
 
 
-def test_missing_user_gitleaks_makes_stage_unavailable_with_a_hint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", ["nope", "/bin/false"])
+def test_configured_gitleaks_that_cannot_run_is_unchecked_never_clean(
+    tmp_path: Path, path: str
+) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n"})
-    ctx = make_context(SecretsStage, root, tmp_path / "art", gitleaks_path=str(tmp_path / "nope"))
-    why = SecretsStage().available(ctx)
-    assert why is not None and "LOCKGATE_GITLEAKS_BIN" in why
+    chosen = str(tmp_path / path) if path == "nope" else path
+    result = run_stage(SecretsStage, root, tmp_path, gitleaks_path=chosen)
+    assert result.status is Status.WARNED
+    (item,) = [u for u in result.unchecked if u.what.startswith("gitleaks")]
+    assert item.fix and "LOCKGATE_GITLEAKS_BIN" in item.fix
+    assert "gitleaks" in result.summary
+
+
+def test_over_long_gitleaks_path_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lockgate.cli.main import main
+
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "lockgate.toml").write_text(
+        f'[stages.secrets]\ngitleaks_path = "/usr/{"x" * 300}/gitleaks"\n'
+    )
+    assert main(["run", str(root), "--only", "secrets"]) == 2
+    err = capsys.readouterr().err
+    assert "gitleaks_path" in err and "lockgate.toml" in err and "Traceback" not in err
 
 
 def test_upstream_inline_allow_comments_do_not_hide_findings(tmp_path: Path) -> None:
@@ -294,17 +313,16 @@ def test_hostile_file_names_in_tree_and_history(tmp_path: Path) -> None:
     assert [f.location.path for f in tree if f.location] == ["-starts-with-dash.py"]
 
 
-def test_status_rules_never_claim_clean_for_what_was_not_read() -> None:
+def test_status_rules_never_claim_clean_for_what_was_not_read(tmp_path: Path) -> None:
     stage = SecretsStage()
-    unreadable = Outcome(skipped=[Skipped("a", SkipReason.UNREADABLE)], engines_ok=1)
-    binary = Outcome(skipped=[Skipped("a", SkipReason.BINARY)], engines_ok=1)
-    assert stage._status(unreadable, []) is Status.WARNED
-    assert stage._status(binary, []) is Status.PASSED
-    assert (
-        stage._status(Outcome(engines_ok=1, problems=["gitleaks dir exited 2"]), [])
-        is Status.WARNED
-    )
-    assert stage._status(Outcome(engines_ok=0), []) is Status.ERROR
+    gone = Unchecked("gitleaks dir", "gitleaks exited 2")
+    assert stage._status(Outcome(engines_ok=1), [], [gone]) is Status.WARNED
+    assert stage._status(Outcome(engines_ok=1), [], []) is Status.PASSED
+    assert stage._status(Outcome(engines_ok=0), [], []) is Status.ERROR
+    root = project(tmp_path, {"big.txt": "x" * 3000 + "\n", "ok.py": "x = 1\n"})
+    result = run_stage(SecretsStage, root, tmp_path, max_file_size=2000, **OWN)
+    (files,) = result.unchecked
+    assert files.count == 1 and "big.txt" in files.reason and result.status is Status.WARNED
 
 
 def test_history_range_from_environment_variables(
@@ -355,3 +373,136 @@ def test_excluded_files_are_not_reported_from_the_history_either(tmp_path: Path)
     assert not excluded.findings
     included = run_stage(SecretsStage, root, tmp_path / "2", history=True, **OWN)
     assert [f.location.path for f in included.findings] == ["fixtures/fake.env"]
+
+
+def test_default_engines_are_lockgate_and_gitleaks_and_paranoid_adds_detect_secrets(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    standard = run_stage(SecretsStage, root, tmp_path / "s")
+    assert {t for t, _ in standard.tool_versions} == {"lockgate-secret-rules", "gitleaks"}
+    paranoid = run_stage(SecretsStage, root, tmp_path / "p", profile="paranoid")
+    assert "detect-secrets" in {t for t, _ in paranoid.tool_versions}
+
+
+def _sri(n: int) -> str:
+    import base64
+
+    return "sha512-" + base64.b64encode(bytes((n * 7 + i) % 256 for i in range(64))).decode()
+
+
+def test_lock_file_integrity_hashes_are_not_secrets_in_any_engine(tmp_path: Path) -> None:
+    pnpm = "lockfileVersion: '9.0'\npackages:\n" + "".join(
+        f"  pkg{n}@1.0.{n}:\n    resolution: {{integrity: {_sri(n)}}}\n" for n in range(30)
+    )
+    npm = json.dumps(
+        {"packages": {f"node_modules/p{n}": {"integrity": _sri(n + 50)} for n in range(30)}},
+        indent=2,
+    )
+    html = f'<script src="vue.js" integrity="{_sri(99)}"></script>\n'
+    root = project(
+        tmp_path, {"pnpm-lock.yaml": pnpm, "package-lock.json": npm, "docs/index.html": html}
+    )
+    result = run_stage(SecretsStage, root, tmp_path, profile="paranoid")
+    assert result.findings == (), [(f.rule_id, f.where) for f in result.findings]
+    assert metric(result, "values_allowlisted") >= 30  # detect-secrets' entropy hits, dropped
+
+
+def test_generic_keyword_hits_on_code_are_not_secrets(tmp_path: Path) -> None:
+    code = (
+        "def f(obj, prop):\n"
+        "    return get(\n"
+        "        obj, prop.key, passive=attributes.PASSIVE_NO_INITIALIZE\n"
+        "    )\n"
+        "def g(cls, ctx):\n"
+        "    return scan(cls, ctx.api, is_mixin_scan=True)\n"
+    )
+    root = project(tmp_path, {"lib/orm.py": code})
+    result = run_stage(SecretsStage, root, tmp_path, engines=["gitleaks"])
+    assert result.findings == ()
+    assert metric(result, "values_allowlisted") >= 1  # gitleaks did report them
+
+
+@pytest.mark.parametrize("folder", ["build", "dist", ".tox", "node_modules", ".terraform"])
+def test_tracked_files_are_scanned_in_any_folder_untracked_build_output_is_not(
+    tmp_path: Path, folder: str
+) -> None:
+    token = make_canaries(41)["github"]
+    root = project(tmp_path, {f"doc/{folder}/conf.env": f"TOKEN={token}\n"})
+    (root / "out").mkdir()
+    (root / folder / "gen").mkdir(parents=True)
+    (root / folder / "gen" / "bundle.env").write_text(f"TOKEN={token}\n")  # untracked output
+    result = run_stage(SecretsStage, root, tmp_path, **OWN)
+    assert [f.where for f in result.findings] == [f"doc/{folder}/conf.env:1"]
+
+
+@pytest.mark.parametrize("bad", ["nosuchbranch..HEAD", "HEAD~5..HEAD", "deadbeef"])
+def test_history_range_git_rejects_is_unchecked_not_silently_head(tmp_path: Path, bad: str) -> None:
+    token = make_canaries(42)["github"]
+    root = project(tmp_path, {"old.env": f"TOKEN={token}\n"})
+    git(root, "rm", "-q", "old.env")
+    git(root, "commit", "-qm", "remove")
+    result = run_stage(SecretsStage, root, tmp_path, history_range=bad)
+    assert result.status is Status.WARNED
+    assert result.findings == ()  # HEAD's history holds the token: it was not scanned instead
+    (item,) = result.unchecked
+    assert "git history" in item.what and "fetch" in item.fix
+    good = run_stage(SecretsStage, root, tmp_path / "ok", history_range="HEAD~1..HEAD")
+    assert good.status is Status.PASSED and good.unchecked == ()
+
+
+def test_example_credentials_are_info_and_never_fail_the_gate(tmp_path: Path) -> None:
+    from lockgate.engine.gate import apply_gate
+    from lockgate.model import Severity
+    from lockgate.stages.interface import Gate
+
+    root = project(
+        tmp_path,
+        {
+            "docs/engines.rst": "    engine = create_engine('postgresql://scott:tiger@localhost/test')\n",
+            "README.md": "Set `DATABASE_URL=mysql://user:pass@example.com/db`.\n",
+            "tests/test_db.py": f'DSN = "postgresql://svc:{make_canaries(43)["db_password"]}@pg14/t"\n',
+        },
+    )
+    result = run_stage(SecretsStage, root, tmp_path, **OWN)
+    assert {f.rule_id for f in result.findings} == {"example-credential"}
+    assert {f.severity for f in result.findings} == {Severity.INFO}
+    assert metric(result, "example_credentials") == 3 and metric(result, "secrets_found") == 0
+    assert apply_gate(result, Gate()).status is Status.PASSED
+    raised = run_stage(SecretsStage, root, tmp_path / "hi", example_severity="high", **OWN)
+    assert apply_gate(raised, Gate()).status is Status.FAILED
+
+
+def test_value_ids_are_keyed_per_project_and_stable_within_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    monkeypatch.delenv("LOCKGATE_SECRETS_KEY", raising=False)
+    password = "tiger7Rq2LpX"  # weak enough to guess from an unkeyed hash
+    text = f'DB = "postgresql://app:{password}@db.corp.net/app"\n'
+    root = project(tmp_path, {"a.py": text})
+    first = run_stage(SecretsStage, root, tmp_path / "1", **OWN).findings[0]
+    again = run_stage(SecretsStage, root, tmp_path / "2", **OWN).findings[0]
+    assert first.fingerprint == again.fingerprint  # a baseline keeps matching
+    key = root / ".lockgate" / "secrets.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert subprocess.run(["git", "check-ignore", "-q", str(key)], cwd=root).returncode == 0
+    unkeyed = hashlib.sha256(password.encode()).hexdigest()
+    assert unkeyed[:12] not in first.message and password not in first.message
+    (tmp_path / "clone").mkdir()
+    other = project(tmp_path / "clone", {"a.py": text})
+    elsewhere = run_stage(SecretsStage, other, tmp_path / "3", **OWN).findings[0]
+    assert elsewhere.fingerprint != first.fingerprint  # another key: guesses cannot be tested
+    monkeypatch.setenv("LOCKGATE_SECRETS_KEY", key.read_text().strip())
+    in_ci = run_stage(SecretsStage, other, tmp_path / "4", **OWN).findings[0]
+    assert in_ci.fingerprint == first.fingerprint  # CI with the project's key matches
+
+
+def test_a_committed_value_key_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOCKGATE_SECRETS_KEY", raising=False)
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    run_stage(SecretsStage, root, tmp_path / "1", **OWN)
+    git(root, "add", "-f", ".lockgate/secrets.key")
+    result = run_stage(SecretsStage, root, tmp_path / "2", **OWN)
+    assert [f.rule_id for f in result.findings] == ["secrets-key-in-git"]

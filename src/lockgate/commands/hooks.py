@@ -1,4 +1,9 @@
-"""`lockgate hooks install|run`: git pre-commit and pre-push hooks that block commits adding a secret."""
+"""`lockgate hooks install|run`: git pre-commit and pre-push hooks that block commits adding a secret.
+
+The hooks run the secrets gate's own engine set and rules (lockgate.secrets.policy) on the staged
+change or the pushed commits, and block exactly what the CI gate would fail: its `fail_on`, its
+suppressions and the committed baseline apply, so nothing passes the hook that fails CI.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ import argparse
 import shlex
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lockgate.engine.gate import apply_gate
 from lockgate.errors import ExitCode, LockgateError
-from lockgate.model import Finding, FindingState
-from lockgate.secrets.engines import GITLEAKS, LOCKGATE, gitleaks
+from lockgate.model import Finding, FindingState, StageResult, Status
+from lockgate.secrets import policy, valueid
 from lockgate.secrets.scan import Outcome, Settings, scan, scan_staged
 from lockgate.secrets.sources import GitFailed, push_revs
+from lockgate.stages.interface import Gate
 from lockgate.tools import proc
 
 HOOKS = ("pre-commit", "pre-push")
@@ -111,22 +119,39 @@ def _hooks_dir(root: Path) -> Path:
 # --- run -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Policy:
+    """What the CI gate would apply: engines, threshold, suppressions, the committed baseline."""
+
+    settings: Settings
+    gate: Gate
+    suppressions: tuple[Any, ...]
+    known: frozenset[str]
+    notes: tuple[str, ...]
+
+
 def run_hook(root: Path, hook: str, stdin: str = "") -> int:
-    """Scan what the hook guards; print why it blocks and what to do. 0 = let it through, 1 = block."""
-    settings, notes = _settings(root)
+    """Scan what the hook guards with the gate's engines and rules; block what the gate would fail.
+
+    0 = let it through, 1 = block.
+    """
+    policy_ = _policy(root)
     try:
         if hook == "pre-commit":
-            outcome = scan_staged("secrets", root, settings)
+            outcome = scan_staged("secrets", root, policy_.settings)
         else:
             outcome = Outcome()
             for revs in push_revs(stdin):
-                part = scan("secrets", root, settings, revs=_known(root, revs))
-                outcome.findings += part.findings
-                outcome.problems += part.problems
-                outcome.skipped += part.skipped
+                outcome.add(scan("secrets", root, policy_.settings, revs=_known(root, revs)))
     except GitFailed as exc:
         raise LockgateError(f"git failed while checking for secrets: {exc}") from exc
-    return _report(hook, outcome, notes)
+    judged = apply_gate(
+        StageResult("secrets", Status.PASSED, findings=tuple(outcome.findings)),
+        policy_.gate,
+        policy_.suppressions,
+        policy_.known,
+    )
+    return _report(hook, outcome, judged.findings, list(policy_.notes))
 
 
 def _known(root: Path, revs: list[str]) -> list[str]:
@@ -139,41 +164,48 @@ def _known(root: Path, revs: list[str]) -> list[str]:
     return revs
 
 
-def _settings(root: Path) -> tuple[Settings, list[str]]:
-    options, notes = _options(root)
-    # lockgate's own rules always run in a hook (they are what makes it block anything); of the
-    # configured engines, gitleaks joins them (detect-secrets cannot scan a diff).
-    configured = options.get("engines", (LOCKGATE, GITLEAKS))
-    engines = (LOCKGATE, *(e for e in configured if e == GITLEAKS))
-    binary = gitleaks.find(options.get("gitleaks_path", ""))[0] if GITLEAKS in engines else None
-    if GITLEAKS in engines and binary is None:
-        notes.append(f"gitleaks not found, only lockgate's own rules ran ({gitleaks.INSTALL_HINT})")
-    settings = Settings(
-        engines=engines,
-        max_file_size=int(options.get("max_file_size", 2_000_000)),
-        timeout=_TIMEOUT,
-        gitleaks_bin=binary,
-        exclude=tuple(options.get("exclude", ())),
-    )
-    return settings, notes
-
-
-def _options(root: Path) -> tuple[Mapping[str, Any], list[str]]:
-    """The [stages.secrets] options from the project's config; defaults (with a note) if it is broken."""
+def _policy(root: Path) -> _Policy:
+    """The secrets stage's engines, gate and suppressions from the project's config (defaults,
+    with a note, when the config cannot be read: CI will then stop on the config itself)."""
     from lockgate.config.loader import load_config
+    from lockgate.engine import baseline as baselines
 
+    notes: list[str] = []
+    options: Mapping[str, Any] = {}
+    gate = Gate()
+    sups: tuple[Any, ...] = ()
     try:
-        return load_config(root).stages["secrets"].options, []
+        config = load_config(root)
+        section = config.stages["secrets"]
+        options, gate = section.options, section.gate
+        sups = tuple(s for s in config.suppressions if s.stage in (None, "secrets"))
     except (LockgateError, KeyError) as exc:
-        return {}, [f"config not read ({exc}); default secret settings used"]
+        notes.append(f"config not read ({exc}); default secret settings used")
+    try:
+        ids = valueid.for_project(root)
+    except valueid.KeyProblem as exc:
+        ids = valueid.ephemeral()
+        notes.append(f"{exc}; baseline entries cannot match")
+    settings, missing = policy.settings(options, timeout=_TIMEOUT, ids=ids)
+    notes += [f"{u.what} not run: {u.reason} (the CI gate runs it: {u.fix})" for u in missing]
+    known: frozenset[str] = frozenset()
+    try:
+        committed = baselines.load_file(root)
+        known = committed.for_stage("secrets") if committed is not None else known
+    except LockgateError as exc:
+        notes.append(f"baseline not read: {exc.message}")
+    return _Policy(settings, gate, sups, known if gate.new_only else frozenset(), tuple(notes))
 
 
-def _report(hook: str, outcome: Outcome, notes: list[str]) -> int:
-    blocking = [f for f in outcome.findings if f.state is FindingState.OPEN]
-    allowed = [f for f in outcome.findings if f.state is FindingState.SUPPRESSED]
+def _report(hook: str, outcome: Outcome, findings: tuple[Finding, ...], notes: list[str]) -> int:
+    blocking = [f for f in findings if f.state is FindingState.OPEN]
+    allowed = [f for f in findings if f.state is FindingState.SUPPRESSED]
+    examples = [f for f in findings if f.state is FindingState.BELOW_THRESHOLD]
     out = sys.stderr
-    for note in notes + outcome.problems:
+    for note in notes:
         print(f"lockgate: note: {note}", file=out)
+    for u in outcome.unchecked:
+        print(f"lockgate: note: not checked, {u.what}: {u.reason}", file=out)
     for skipped in outcome.skipped:
         print(
             f"lockgate: note: not checked, {skipped.detail or skipped.reason.value}: {skipped.path}",
@@ -181,6 +213,13 @@ def _report(hook: str, outcome: Outcome, notes: list[str]) -> int:
         )
     for f in allowed:
         print(f"lockgate: allowed {f.where} ({f.rule_id}): {f.state_reason}", file=out)
+    if examples:
+        shown = ", ".join(f.where for f in examples[:5]) + (" …" if len(examples) > 5 else "")
+        print(
+            f"lockgate: {len(examples)} finding(s) below the gate's threshold"
+            f" (example credentials and the like): {shown}",
+            file=out,
+        )
     if not blocking:
         return int(ExitCode.OK)
     action = "commit" if hook == "pre-commit" else "push"

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from lockgate.model import Finding, FindingState, Location, Severity, fingerprint
-from lockgate.secrets import allow
+from lockgate.secrets import allow, examples, formats
 from lockgate.secrets.candidate import Candidate
-from lockgate.secrets.engines import LOCKGATE, PRIORITY
-from lockgate.secrets.redact import digest, short
-from lockgate.secrets.rules import TAGS, find_spans, is_placeholder, rejected_values
+from lockgate.secrets.engines import GENERIC_RULES, LOCKGATE, PRIORITY
+from lockgate.secrets.redact import short
+from lockgate.secrets.rules import TAGS, find_spans
 from lockgate.secrets.sources import LineSource
+from lockgate.secrets.valueid import ValueIds
 
 _TOKEN = re.compile(r"[^\s'\"`=:,;()<>\[\]{}]+")
 _QUOTED = re.compile(r"\"([^\"]+)\"|'([^']+)'")
 _BRUTE_LIMIT = 300  # lines up to this long are searched exhaustively for a detect-secrets value
+_ASSIGN = re.compile(r"=>|:=|[=:]")
+EXAMPLE_HELP = (
+    "Sample credentials in documentation, examples and tests (scott:tiger, user:pass@example.com,"
+    " changeme, xxxx, <password>, ${VAR}, published sample keys) are reported at info and do not"
+    ' fail the gate. To fail on them, set `example_severity = "high"` under [stages.secrets].'
+)
 
 
 @dataclass(frozen=True)
@@ -31,22 +39,29 @@ class Group:
         return min(self.candidates, key=lambda c: (PRIORITY.get(c.engine, 9), c.rule_id))
 
 
-def resolve(candidates: Iterable[Candidate], lines: LineSource) -> tuple[list[Candidate], int]:
-    """Fill in the digest of candidates that came with a locator instead (sha1 or columns).
+def resolve(
+    candidates: Iterable[Candidate], lines: LineSource, ids: ValueIds
+) -> tuple[list[Candidate], Counter[str]]:
+    """Fill in the value id of candidates that came with a locator instead (sha1 or columns).
 
-    Candidates whose value turns out to be a known placeholder (AWS's EXAMPLE keys, xxxx, 0000...),
-    or one of lockgate's rules matched and judged not a secret (a local-only database URL), are
-    dropped as lockgate's own rules drop them; returns (kept, number dropped).
+    A value in a known non-secret format (an integrity hash, a checksum; for generic rules also a
+    code expression) is dropped, counted by format; a known sample is marked as an example, as
+    lockgate's own rules mark theirs. Returns (kept, dropped per format).
     """
-    out, dropped = [], 0
+    out: list[Candidate] = []
+    dropped: Counter[str] = Counter()
     for c in candidates:
         if c.digest is None:
             text = lines.line(c.path, c.line, c.commit)
             value = _value_from_line(text, c.locator or "") if text else None
-            if value is not None and (is_placeholder(value) or value in rejected_values(text)):
-                dropped += 1
-                continue
-            c = replace(c, digest=digest(value) if value is not None else None)
+            if value is not None:
+                generic = (c.engine, c.rule_id) in GENERIC_RULES
+                known = formats.known_format(value, text, c.path, generic=generic)
+                if known:
+                    dropped[known] += 1
+                    continue
+                example = examples.in_line(value, text, c.path)
+                c = replace(c, digest=ids.of(value), example=example)
         out.append(c)
     return out, dropped
 
@@ -65,7 +80,9 @@ def _value_from_line(text: str, locator: str) -> str | None:
         for (s, e), value in zip(find_spans(text), own, strict=True):
             if s < b and e > a:
                 return value
-        tokens = _TOKEN.findall(text[a:b])
+        window = text[a:b]
+        # gitleaks' span is `key = value` for keyword rules: the value follows the last operator
+        tokens = _TOKEN.findall(_ASSIGN.split(window)[-1]) or _TOKEN.findall(window)
         return max(tokens, key=len) if tokens else None
     return None
 
@@ -100,28 +117,34 @@ def group_history(candidates: Iterable[Candidate], tree: list[Group]) -> list[Gr
     return [Group(tuple(g)) for _, g in sorted(groups.items())]
 
 
-def finding(stage: str, group: Group, line_text: str) -> Finding:
-    """The redacted Finding for a group; an allow marker with a reason on `line_text` suppresses it."""
-    p = group.primary
+def finding(
+    stage: str, group: Group, line_text: str, example_severity: Severity = Severity.INFO
+) -> Finding:
+    """The redacted Finding for a group; an allow marker with a reason on `line_text` suppresses it.
+
+    A group whose every value is a known sample becomes one `example-credential` finding at
+    `example_severity`.
+    """
+    real = [c for c in group.candidates if c.example is None]
+    if not real:
+        return _example_finding(stage, group, line_text, example_severity)
+    p = Group(tuple(real)).primary
     rule_id = p.rule_id if p.engine == LOCKGATE else f"{p.engine}.{p.rule_id}"
-    value_id = p.digest or next((c.digest for c in group.candidates if c.digest), None)
-    severity = max((c.severity for c in group.candidates), key=lambda s: s.rank)
+    value_id = p.digest or next((c.digest for c in real if c.digest), None)
+    severity = max((c.severity for c in real), key=lambda s: s.rank)
     others = sorted(
         {f"{c.engine}:{c.rule_id}" for c in group.candidates} - {f"{p.engine}:{p.rule_id}"}
     )
     where = f"{p.path}:{p.line}"
     history = f" in commit {p.commit[:12]}" if p.commit and p.commit != ":" else ""
     message = (
-        f"{p.title.removesuffix(' (gitleaks)').removesuffix(' (detect-secrets)')}"
-        f" at {where}{history} (value redacted, {short(value_id) if value_id else 'value unresolved'})"
+        f"{_title(p)} at {where}{history} (value redacted,"
+        f" {short(value_id) if value_id else 'value unresolved'})"
         + (f"; also found by {', '.join(others)}" if others else "")
         + ". Remove it from the code and rotate it; if it is not a secret, add"
         ' `lockgate: allow-secret reason="..."` to the line.'
     )
-    marker = allow.marker(line_text) if "allow-secret" in line_text else None
-    state, reason = FindingState.OPEN, None
-    if marker is not None and marker.reason:
-        state, reason = FindingState.SUPPRESSED, f"allow-secret: {marker.reason}"
+    state, reason = _allowed(line_text)
     return Finding(
         stage=stage,
         tool=p.engine,
@@ -136,6 +159,44 @@ def finding(stage: str, group: Group, line_text: str) -> Finding:
         state=state,
         state_reason=reason,
     )
+
+
+def _example_finding(stage: str, group: Group, line_text: str, severity: Severity) -> Finding:
+    p = group.primary
+    value_id = p.digest or next((c.digest for c in group.candidates if c.digest), None)
+    where = f"{p.path}:{p.line}"
+    history = f" in commit {p.commit[:12]}" if p.commit and p.commit != ":" else ""
+    message = (
+        f"Example credential at {where}{history}: {_title(p).lower()} that is {p.example}"
+        f" (value redacted, {short(value_id) if value_id else 'value unresolved'}). Reported at"
+        f" {severity.value}; if it is a real credential after all, remove it and rotate it."
+    )
+    state, reason = _allowed(line_text)
+    return Finding(
+        stage=stage,
+        tool=p.engine,
+        rule_id=examples.RULE,
+        message=message,
+        severity=severity,
+        fingerprint=fingerprint(examples.RULE, p.path, value_id or f"{p.locator}:{p.commit}"),
+        location=Location(p.path, p.line, p.column, p.end_line),
+        help_uri=p.help_uri,
+        help_text=EXAMPLE_HELP,
+        tags=TAGS + ("example",) + (("git-history",) if history else ()),
+        state=state,
+        state_reason=reason,
+    )
+
+
+def _title(c: Candidate) -> str:
+    return c.title.removesuffix(" (gitleaks)").removesuffix(" (detect-secrets)")
+
+
+def _allowed(line_text: str) -> tuple[FindingState, str | None]:
+    marker = allow.marker(line_text) if "allow-secret" in line_text else None
+    if marker is not None and marker.reason:
+        return FindingState.SUPPRESSED, f"allow-secret: {marker.reason}"
+    return FindingState.OPEN, None
 
 
 def bare_marker_finding(stage: str, path: str, line: int, line_text: str) -> Finding:

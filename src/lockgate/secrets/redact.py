@@ -1,20 +1,17 @@
-"""Turn secret values into digests and short fingerprints; scrub tool text before it is kept anywhere."""
+"""Short value ids for people; scrub tool text before it is kept anywhere.
+
+Value ids themselves are keyed HMACs (lockgate.secrets.valueid): never an unkeyed hash of a value.
+"""
 
 from __future__ import annotations
-
-import hashlib
 
 REDACTED = "[REDACTED]"
 
 
-def digest(secret: str) -> str:
-    """sha256 hex of a secret value: its identity everywhere lockgate keeps it (never the value)."""
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def short(value_digest: str) -> str:
-    """The short form shown to people: enough to tell two secrets apart, too little to reveal one."""
-    return f"sha256:{value_digest[:12]}"
+def short(value_id: str) -> str:
+    """The short form shown to people: enough to tell two secrets apart within one project,
+    useless for testing guesses without the project's key."""
+    return f"hmac:{value_id[:12]}"
 
 
 def scrub(text: str) -> str:

@@ -1,15 +1,22 @@
-"""One secrets scan: the working tree, git history, the index or a pushed range, every engine merged."""
+"""One secrets scan: the working tree, git history, the index or a pushed range, every engine merged.
+
+The stage and the git hooks both come here with the same Settings (lockgate.secrets.policy), so a
+hook blocks exactly what the CI gate fails on.
+"""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lockgate import fsutil
-from lockgate.model import Finding
+from lockgate.model import Finding, Severity, Unchecked
 from lockgate.secrets import allow, merge
 from lockgate.secrets.candidate import Candidate
 from lockgate.secrets.engines import (
@@ -27,10 +34,12 @@ from lockgate.secrets.sources import (
     LineSource,
     Skipped,
     SkipReason,
+    checkout_index,
     history_chunks,
     read_text,
     staged_chunks,
 )
+from lockgate.secrets.valueid import ValueIds, process_ids
 
 
 @dataclass(frozen=True)
@@ -42,9 +51,21 @@ class Settings:
     detect_secrets_bin: str | None = None
     detect_secrets_disable: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # globs of files never reported, in the tree, history or index
+    ids: ValueIds = field(default_factory=process_ids)
+    example_severity: Severity = Severity.INFO
 
     def excluded(self, path: str) -> bool:
         return bool(self.exclude) and bool(fsutil.matching([path], self.exclude))
+
+    def runs(self, engine: str) -> bool:
+        """Whether `engine` is configured and can run here."""
+        if engine not in self.engines:
+            return False
+        if engine == GITLEAKS:
+            return self.gitleaks_bin is not None
+        if engine == DETECT_SECRETS:
+            return self.detect_secrets_bin is not None
+        return True
 
 
 @dataclass
@@ -55,10 +76,28 @@ class Outcome:
     files_scanned: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     commits: int = 0
-    problems: list[str] = field(default_factory=list)  # engines that failed, history not scanned
+    unchecked: list[Unchecked] = field(default_factory=list)  # engines that failed, ...
     timings: dict[str, float] = field(default_factory=dict)
     engines_ok: int = 0
-    placeholders: int = 0  # values other engines reported that are known placeholders (dropped)
+    allowlisted: Counter[str] = field(default_factory=Counter)  # known formats dropped, by name
+
+    def add(self, other: Outcome) -> None:
+        self.findings += other.findings
+        self.skipped += other.skipped
+        self.unchecked += other.unchecked
+        self.commits += other.commits
+        self.engines_ok += other.engines_ok
+        self.allowlisted += other.allowlisted
+
+
+def _failed(engine: str, exc: Exception, fix: str) -> Unchecked:
+    return Unchecked(what=engine, reason=str(exc), count=1, fix=fix)
+
+
+_FIX = {
+    GITLEAKS: gitleaks.INSTALL_HINT,
+    DETECT_SECRETS: detect_secrets.INSTALL_HINT,
+}
 
 
 def scan(
@@ -77,7 +116,7 @@ def scan(
         jobs = _start_engines(pool, root, settings, files, revs, out)
         if files is not None:
             tree += _own_tree(stage, root, files, settings, out)
-            if settings.gitleaks_bin and GITLEAKS in settings.engines:
+            if settings.runs(GITLEAKS):
                 out.findings += [
                     merge.ignore_file_finding(stage, f)
                     for f in files
@@ -89,7 +128,7 @@ def scan(
             try:
                 found = job.result()
             except EngineFailed as exc:
-                out.problems.append(str(exc))
+                out.unchecked.append(_failed(name, exc, _FIX[name.split()[0]]))
                 continue
             out.engines_ok += 1
             found = [c for c in found if not settings.excluded(c.path)]
@@ -108,9 +147,8 @@ def _start_engines(
 ) -> dict[str, Future[list[Candidate]]]:
     """Start the external scanners in the background; lockgate's own pass runs meanwhile."""
     jobs: dict[str, Future[list[Candidate]]] = {}
-    gl = settings.gitleaks_bin if GITLEAKS in settings.engines else None
-    ds = settings.detect_secrets_bin if DETECT_SECRETS in settings.engines else None
-    if files is not None and gl:
+    gl, ds = settings.gitleaks_bin, settings.detect_secrets_bin
+    if files is not None and gl and settings.runs(GITLEAKS):
         listed, mb = set(files), max(1, settings.max_file_size // 1_000_000)
         jobs["gitleaks dir"] = _timed(
             pool,
@@ -120,7 +158,7 @@ def _start_engines(
                 c for c in gitleaks.scan_dir(gl, root, mb, settings.timeout) if c.path in listed
             ],
         )
-    if files is not None and ds:
+    if files is not None and ds and settings.runs(DETECT_SECRETS):
         small = [f for f in files if _size(root, f) <= settings.max_file_size]
         disable = settings.detect_secrets_disable
         jobs["detect-secrets"] = _timed(
@@ -129,7 +167,7 @@ def _start_engines(
             "detect-secrets",
             lambda: detect_secrets.scan(ds, root, small, settings.timeout, disable),
         )
-    if revs is not None and gl:
+    if revs is not None and gl and settings.runs(GITLEAKS):
         jobs["gitleaks git"] = _timed(
             pool, out, "gitleaks git", lambda: gitleaks.scan_git(gl, root, revs, settings.timeout)
         )
@@ -137,31 +175,60 @@ def _start_engines(
 
 
 def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
-    """Scan what `git commit` would record: lines added in the index (gitleaks alongside, in parallel)."""
+    """Scan what `git commit` would record (the lines added in the index) with every engine the
+    gate runs: lockgate's rules on the diff, `gitleaks git --staged`, and detect-secrets (when
+    configured) on the staged files, keeping only what it finds on added lines."""
     out = Outcome()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        job = None
-        if GITLEAKS in settings.engines and settings.gitleaks_bin:
+    chunks = [c for c in staged_chunks(root, settings.timeout) if not settings.excluded(c.path)]
+    added = {(c.path, c.first_line + i) for c in chunks for i in range(c.text.count("\n") + 1)}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs: dict[str, Future[list[Candidate]]] = {}
+        if settings.runs(GITLEAKS) and settings.gitleaks_bin:
             binary = settings.gitleaks_bin
-            job = _timed(
+            jobs["gitleaks"] = _timed(
                 pool, out, "gitleaks", lambda: gitleaks.scan_staged(binary, root, settings.timeout)
             )
+        if settings.runs(DETECT_SECRETS) and chunks:
+            paths = sorted({c.path for c in chunks})
+            jobs["detect-secrets"] = _timed(
+                pool, out, "detect-secrets", lambda: _staged_detect_secrets(root, paths, settings)
+            )
         start = time.monotonic()
-        chunks = list(staged_chunks(root, settings.timeout))
         cands = [c for chunk in chunks for c in _chunk(chunk, settings, ":", out)]
         out.timings["lockgate"] = time.monotonic() - start
         out.engines_ok += 1
-        if job is not None:
+        for name, job in jobs.items():
             try:
-                cands += [c for c in job.result() if not settings.excluded(c.path)]
-                out.engines_ok += 1
-            except EngineFailed as exc:
-                out.problems.append(str(exc))
+                found = job.result()
+            except (EngineFailed, GitFailed) as exc:
+                out.unchecked.append(_failed(name, exc, _FIX[name]))
+                continue
+            out.engines_ok += 1
+            if name == "detect-secrets":  # it read whole files: keep what this commit adds
+                found = [c for c in found if (c.path, c.line) in added]
+            cands += [c for c in found if not settings.excluded(c.path)]
     lines = LineSource(root, settings.max_file_size)
-    resolved, out.placeholders = merge.resolve(cands, lines)
-    groups = merge.group_tree(resolved)
-    out.findings = [merge.finding(stage, g, _line(lines, g.primary)) for g in groups]
+    resolved, out.allowlisted = merge.resolve(cands, lines, settings.ids)
+    out.findings = [
+        merge.finding(stage, g, _line(lines, g.primary), settings.example_severity)
+        for g in merge.group_tree(resolved)
+    ]
     return out
+
+
+def _staged_detect_secrets(root: Path, paths: list[str], settings: Settings) -> list[Candidate]:
+    """detect-secrets on the index's version of `paths`, copied to a private folder."""
+    binary = settings.detect_secrets_bin or ""
+    private = Path(tempfile.mkdtemp(prefix="lockgate-staged-"))  # mode 0700
+    try:
+        checkout_index(root, paths, private, settings.timeout)
+        present = [p for p in paths if (private / p).is_file()]
+        found = detect_secrets.scan(
+            binary, private, present, settings.timeout, settings.detect_secrets_disable
+        )
+        return [replace(c, commit=":") for c in found]
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def _timed(
@@ -196,7 +263,7 @@ def _own_tree(
             continue
         out.files_scanned += 1
         if LOCKGATE in settings.engines:
-            found += own.scan(rel, text)
+            found += own.scan(rel, text, settings.ids)
         if "allow-secret" in text:
             lines = text.split("\n")
             out.findings += [
@@ -219,7 +286,13 @@ def _own_history(
             commits.add(chunk.commit or "")
             found += _chunk(chunk, settings, chunk.commit, out)
     except GitFailed as exc:
-        out.problems.append(f"git history not scanned: {exc}")
+        out.unchecked.append(
+            Unchecked(
+                what=f"git history {' '.join(revs)}",
+                reason=f"git failed: {exc}",
+                fix="check history_range (or the pushed range) names commits this clone has",
+            )
+        )
     out.commits = len(commits)
     out.timings["lockgate history"] = time.monotonic() - start
     return found
@@ -232,7 +305,9 @@ def _chunk(chunk: Chunk, settings: Settings, commit: str | None, out: Outcome) -
         where = f"{chunk.path} (commit {chunk.commit[:12]})" if chunk.commit else chunk.path
         out.skipped.append(Skipped(where, SkipReason.TOO_LARGE, "added lines over max_file_size"))
         return []
-    return own.scan(chunk.path, chunk.text, commit=commit, first_line=chunk.first_line)
+    return own.scan(
+        chunk.path, chunk.text, settings.ids, commit=commit, first_line=chunk.first_line
+    )
 
 
 def _line(lines: LineSource, c: Candidate) -> str:
@@ -248,11 +323,12 @@ def _finish(
     out: Outcome,
 ) -> None:
     lines = LineSource(root, settings.max_file_size)
-    tree_resolved, dropped_tree = merge.resolve(tree, lines)
-    hist_resolved, dropped_hist = merge.resolve(history, lines)
-    out.placeholders = dropped_tree + dropped_hist
+    tree_resolved, dropped_tree = merge.resolve(tree, lines, settings.ids)
+    hist_resolved, dropped_hist = merge.resolve(history, lines, settings.ids)
+    out.allowlisted = dropped_tree + dropped_hist
     tree_groups = merge.group_tree(tree_resolved)
     hist_groups = merge.group_history(hist_resolved, tree_groups)
     out.findings = [
-        merge.finding(stage, g, _line(lines, g.primary)) for g in tree_groups + hist_groups
+        merge.finding(stage, g, _line(lines, g.primary), settings.example_severity)
+        for g in tree_groups + hist_groups
     ] + out.findings

@@ -123,6 +123,25 @@ def head_sha(root: Path) -> str | None:
 _MERGE_DIFFS = ("--diff-merges=remerge", "-m")
 
 
+def bad_revisions(root: Path, revision_range: str) -> list[str]:
+    """The ends of `a..b` / `a...b` / `a` that git cannot resolve to a commit in this clone."""
+    ends = [e for e in re.split(r"\.\.\.?", revision_range) if e]
+    bad = []
+    for end in ends:
+        done = _git(
+            root, ["rev-parse", "--verify", "-q", "--end-of-options", f"{end}^{{commit}}"], 30
+        )
+        if done.returncode != 0:
+            bad.append(end)
+    return bad
+
+
+def tracked(root: Path, rel: str) -> bool:
+    """Whether git tracks the file `rel` (False outside a git work tree)."""
+    done = _git(root, ["ls-files", "--error-unmatch", "--", rel], 30)
+    return done.returncode == 0
+
+
 def history_chunks(root: Path, revs: Sequence[str], timeout: float) -> Iterator[Chunk]:
     """Added lines of every commit in `revs` (git log arguments, e.g. ["HEAD"] or ["a..b"]),
     merge commits included."""
@@ -158,6 +177,18 @@ def staged_chunks(root: Path, timeout: float) -> Iterator[Chunk]:
     if done.returncode != 0:
         raise GitFailed(done.describe())
     return parse_diff(done.stdout)
+
+
+def checkout_index(root: Path, paths: Sequence[str], dest: Path, timeout: float) -> None:
+    """Write the index's version of `paths` under `dest` (same relative paths)."""
+    done = proc.run(
+        ["git", "checkout-index", "-f", f"--prefix={dest}/", "--stdin", "-z"],
+        cwd=root,
+        timeout=timeout,
+        input="\0".join(paths) + "\0",
+    )
+    if done.returncode != 0:
+        raise GitFailed(done.describe())
 
 
 class GitFailed(Exception):

@@ -7,3 +7,12 @@ DETECT_SECRETS = "detect-secrets"
 GITLEAKS = "gitleaks"
 ALL = (LOCKGATE, DETECT_SECRETS, GITLEAKS)
 PRIORITY = {LOCKGATE: 0, GITLEAKS: 1, DETECT_SECRETS: 2}  # who names a merged finding
+# Rules that flag any high-entropy value next to a keyword: code and literals are not values there.
+GENERIC_RULES = frozenset(
+    {
+        (GITLEAKS, "generic-api-key"),
+        (DETECT_SECRETS, "secret-keyword"),
+        (DETECT_SECRETS, "base64-high-entropy-string"),
+        (DETECT_SECRETS, "hex-high-entropy-string"),
+    }
+)

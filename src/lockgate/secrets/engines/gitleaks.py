@@ -32,8 +32,12 @@ HELP_URI = "https://github.com/gitleaks/gitleaks#rules"
 def find(configured: str = "") -> tuple[str | None, bool]:
     """(path to gitleaks or None, whether the user chose it) from the option, $LOCKGATE_GITLEAKS_BIN, lockgate's venv."""
     if configured:
-        path = Path(configured).expanduser()
-        return (str(path) if path.is_file() and os.access(path, os.X_OK) else None), True
+        try:
+            path = Path(configured).expanduser()
+            usable = path.is_file() and os.access(path, os.X_OK)
+        except (OSError, ValueError):  # a name too long for the system, a NUL byte
+            usable = False
+        return (str(path) if usable else None), True
     if os.environ.get("LOCKGATE_GITLEAKS_BIN"):
         return proc.which("gitleaks"), True
     found = proc.which("gitleaks")

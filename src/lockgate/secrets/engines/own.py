@@ -5,11 +5,11 @@ from __future__ import annotations
 from lockgate.secrets.candidate import Candidate
 from lockgate.secrets.engines import LOCKGATE
 from lockgate.secrets.rules import scan_text
-from lockgate.secrets.sources import Chunk
+from lockgate.secrets.valueid import ValueIds
 
 
 def scan(
-    path: str, text: str, *, commit: str | None = None, first_line: int = 1
+    path: str, text: str, ids: ValueIds, *, commit: str | None = None, first_line: int = 1
 ) -> list[Candidate]:
     """Candidates in one text; line numbers start at `first_line`."""
     return [
@@ -26,10 +26,7 @@ def scan(
             severity=hit.rule.severity,
             help_text=hit.rule.help_text,
             help_uri=hit.rule.help_uri,
+            example=hit.example,
         )
-        for hit in scan_text(text)
+        for hit in scan_text(text, path, ids)
     ]
-
-
-def scan_chunk(chunk: Chunk) -> list[Candidate]:
-    return scan(chunk.path, chunk.text, commit=chunk.commit, first_line=chunk.first_line)
