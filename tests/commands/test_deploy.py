@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,9 +20,11 @@ from lockgate.store.repository import Store
 from tests.testing.containers import (
     HEALTH,
     PREFIX,
+    build_labelled,
     engine_or_skip,
     git,
     remove_test_containers,
+    shared_example,
     stop_nginx_under,
 )
 from tests.testing.harness import EXAMPLES, FIXTURES, copy_project
@@ -184,3 +188,48 @@ def test_env_prune_removes_review_environments_whose_branch_is_gone(
     assert main(["env", "prune", str(project)]) == 0
     assert "1 environment(s) removed" in capsys.readouterr().out
     assert not env_dir.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.container
+def test_env_prune_removes_images_no_environment_uses_and_says_what_it_freed(
+    tmp_path: Path, service: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    eng = engine_or_skip()
+    shared_example(tmp_path)  # localhost/tenancy-api:v1, the base of these images
+    project = tmp_path / "svc"
+    project.mkdir()
+    (project / "lockgate.toml").write_text(
+        TOML.format(name=service, prefix=PREFIX, health=HEALTH) + "keep_images = 2\n"
+    )
+    (project / "Containerfile").write_text(
+        "FROM localhost/tenancy-api:v1\nCOPY blob /blob\nUSER 10001:10001\n"
+    )
+    for n in range(1, 5):  # four versions, each with a layer of its own
+        (project / "blob").write_bytes(os.urandom(3_000_000))
+        assert main(["deploy", "staging", "--version", f"p-{n}", str(project)]) == 0
+    # an image of the same service built by another checkout: never touched
+    other = build_labelled(eng, f"localhost/{service}:other", "dev.lockgate.project=other-1")
+    capsys.readouterr()
+
+    assert main(["env", "prune", "--dry-run", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "would remove image" in out and f"localhost/{service}:p-1" in out
+    assert f"localhost/{service}:p-2" in out and "p-3" not in out and "p-4" not in out
+    assert all(eng.image_exists(f"localhost/{service}:p-{n}") for n in range(1, 5))
+
+    assert main(["env", "prune", str(project)]) == 0
+    out = capsys.readouterr().out
+    freed = re.search(r"removed 2 image\(s\) no environment uses any more, ([\d.]+) MB freed", out)
+    assert freed is not None, out
+    assert 5.0 < float(freed.group(1)) < 7.0  # two own layers of 3 MB; the shared base stays
+    assert "kept the newest 2 per environment" in out
+    assert [eng.image_exists(f"localhost/{service}:p-{n}") for n in range(1, 5)] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert eng.image_exists(other)
+    assert main(["rollback", "staging", str(project)]) == 0  # p-3 is still there to go back to
+    assert "back to p-3" in capsys.readouterr().out

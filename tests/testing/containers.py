@@ -280,13 +280,27 @@ def build_own_fixture(eng: engines.Engine, name: str, ref: str) -> str:
     return ref
 
 
+def build_labelled(eng: engines.Engine, ref: str, label: str) -> str:
+    """A one-layer image on the local base, with one label (another project's build, say)."""
+    subprocess.run(
+        [eng.path, "build", "-t", ref, "--label", label, "-f", "-", str(REPO / "tests" / "deploy")],
+        input=f"FROM {BASE_IMAGE}\nRUN echo other > /other\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return ref
+
+
 _SHARED: list[ExampleImage] = []
 
 
-def shared_example(factory: pytest.TempPathFactory) -> ExampleImage:
+def shared_example(where: pytest.TempPathFactory | Path) -> ExampleImage:
     """The example service built once per test session (tag localhost/tenancy-api:v1)."""
     if not _SHARED:
-        _SHARED.append(build_example(factory.mktemp("example-image")))
+        tmp = where / "example-image" if isinstance(where, Path) else where.mktemp("example-image")
+        _SHARED.append(build_example(tmp))
     return _SHARED[0]
 
 

@@ -305,9 +305,14 @@ def _release(
             health_path=ctx.health.path,
             commit=commit,
             version=version,
+            scope=deploy_scope(settings),
         )
     )
-    return Release(settings.service, version, built.ref, commit, built.digest)
+    # a local engine runs the image just built by its id: another checkout of the service may
+    # move the tag meanwhile; a cluster or a team's command needs the tag
+    local = settings.deploy["target"] == "container"
+    image = pinned(built.ref, built.digest) if local else built.ref
+    return Release(settings.service, version, image, commit, built.digest)
 
 
 def pinned(repo_tag: str, digest: str | None) -> str:

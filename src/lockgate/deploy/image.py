@@ -24,6 +24,7 @@ class BuildRequest:
     health_path: str = "/healthz"
     commit: str | None = None
     version: str | None = None
+    scope: str = ""  # the project's identity (deploy.scope), labelled so `env prune` knows its own
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def _image_id(info: dict[str, object]) -> str:
 
 
 STATE_DIR = ".lockgate"
+PROJECT_LABEL = "dev.lockgate.project"  # deploy.images reads it back
 
 
 def _ignore_args(
@@ -164,6 +166,8 @@ def _labels(req: BuildRequest) -> dict[str, str]:
         labels["org.opencontainers.image.revision"] = req.commit
     if req.version:
         labels["org.opencontainers.image.version"] = req.version
+    if req.scope:
+        labels[PROJECT_LABEL] = req.scope
     return labels
 
 
