@@ -41,9 +41,11 @@ class Identified(Protocol):
 
 
 def deploy_scope(settings: Identified) -> str:
-    """The project's identity in the names of its containers and environments: the configured
-    project id, else the service name and a short hash of the project's resolved path."""
-    if settings.project_id:
-        return dns_label(settings.project_id, 40)
+    """The project's identity in the names of what it runs on this machine: the configured
+    project id (else the service name) and a short hash of the project's resolved path.
+
+    The path is always part of it: a configured id is committed with lockgate.toml, so two
+    clones of one repository share it, and they must still not share containers."""
     where = str(settings.project.resolve()).encode("utf-8", "surrogateescape")
-    return f"{dns_label(settings.service, 31)}-{hashlib.sha256(where).hexdigest()[:8]}"
+    name = dns_label(settings.project_id or settings.service, 31)
+    return f"{name}-{hashlib.sha256(where).hexdigest()[:8]}"
