@@ -11,6 +11,7 @@ import yaml
 
 from lockgate.cli.main import main
 from lockgate.commands.hooks import MARK, run_hook
+from tests.secrets.cases import EXAMPLE, FLAG, Case
 from tests.testing.canaries import assert_no_canaries, make_canaries
 from tests.testing.harness import REPO, init_git
 
@@ -165,3 +166,98 @@ def test_lockgate_rules_block_whatever_engines_the_stage_is_configured_with(
     git(repo, "add", "lockgate.toml", "k.env")
     blocked = git(repo, "commit", "-m", "leak", check=False)
     assert blocked.returncode != 0 and "k.env:1" in blocked.stderr
+
+
+def _gate_fails(repo: Path, tmp_path: Path) -> bool:
+    """What the CI gate decides on the same tree, from the same lockgate.toml."""
+    from lockgate.config.loader import load_config
+    from lockgate.engine.context import stage_context
+    from lockgate.engine.gate import apply_gate
+    from lockgate.model import Status
+    from lockgate.stages.interface import GitInfo
+    from lockgate.stages.secrets import SecretsStage
+
+    config = load_config(repo)
+    ctx = stage_context(
+        config, SecretsStage, artifacts=tmp_path / "art", run_id="t", git=GitInfo(is_repo=True)
+    )
+    result = SecretsStage().run(ctx)
+    sups = [s for s in config.suppressions if s.stage in (None, "secrets")]
+    return apply_gate(result, config.stages["secrets"].gate, sups).status is Status.FAILED
+
+
+PARITY = [c for c in FLAG if c.rule in ("url-password", "azure-storage-key", "jwt")] + [
+    c for c in EXAMPLE if c.id in ("db-scott-tiger", "url-docs-placeholder-user", "azurite-key")
+]
+
+
+@pytest.mark.parametrize("case", PARITY, ids=lambda c: c.id)
+def test_the_hook_blocks_exactly_what_the_gate_fails(
+    repo: Path, tmp_path: Path, case: Case
+) -> None:
+    name = case.file_name(0)
+    (repo / name).parent.mkdir(parents=True, exist_ok=True)
+    (repo / name).write_text(case.text + "\n")
+    git(repo, "add", name)
+    blocked = run_hook(repo, "pre-commit") == 1
+    assert blocked == _gate_fails(repo, tmp_path)
+    assert blocked == (case in FLAG)
+
+
+def test_a_value_only_gitleaks_knows_is_blocked_by_hook_and_gate(
+    repo: Path, tmp_path: Path
+) -> None:
+    stripe = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    (repo / "pay.py").write_text(f'KEY = "{stripe}"\n')
+    git(repo, "add", "pay.py")
+    assert run_hook(repo, "pre-commit") == 1
+    assert _gate_fails(repo, tmp_path)
+
+
+def test_the_paranoid_profile_runs_detect_secrets_in_the_hook_on_added_lines_only(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import base64
+    import random
+
+    rng = random.Random(5)
+    blob = base64.b64encode(bytes(rng.getrandbits(8) for _ in range(45))).decode()
+    (repo / "lockgate.toml").write_text('[project]\nname = "r"\n')
+    (repo / "data.py").write_text(f'BLOB = "{blob}"\n')
+    git(repo, "add", "lockgate.toml", "data.py")
+    assert run_hook(repo, "pre-commit") == 0  # standard profile: no entropy heuristics
+    (repo / "lockgate.toml").write_text(
+        '[project]\nname = "r"\n\n[stages.secrets]\nprofile = "paranoid"\n'
+    )
+    git(repo, "add", "lockgate.toml")
+    assert run_hook(repo, "pre-commit") == 1
+    assert "data.py:1" in capsys.readouterr().err
+    assert _gate_fails(repo, tmp_path)
+    git(repo, "commit", "-qm", "accepted", "--no-verify")
+    (repo / "data.py").write_text(f'BLOB = "{blob}"\nOTHER = 1\n')
+    git(repo, "add", "data.py")
+    assert run_hook(repo, "pre-commit") == 0  # the old line is not part of this change
+
+
+def test_the_hook_honours_the_gates_suppressions_and_threshold(repo: Path) -> None:
+    import datetime
+
+    expires = datetime.date.today() + datetime.timedelta(days=30)
+    jwt = make_canaries(24)["jwt"]
+    (repo / "lockgate.toml").write_text(
+        '[project]\nname = "r"\n\n'
+        f'[[suppress]]\nstage = "secrets"\npath = "fixtures/*"\nreason = "signed with the'
+        f' test key"\nexpires = {expires.isoformat()}\n'
+    )
+    (repo / "fixtures").mkdir()
+    (repo / "fixtures" / "t.http").write_text(f"Authorization: Bearer {jwt}\n")
+    git(repo, "add", "lockgate.toml", "fixtures/t.http")
+    assert run_hook(repo, "pre-commit") == 0
+    (repo / "lockgate.toml").write_text(
+        '[project]\nname = "r"\n\n[stages.secrets]\nfail_on = "critical"\n'
+    )
+    git(repo, "add", "lockgate.toml")
+    assert run_hook(repo, "pre-commit") == 0  # a JWT is high: under the gate's threshold
+    (repo / "lockgate.toml").write_text('[project]\nname = "r"\n')
+    git(repo, "add", "lockgate.toml")
+    assert run_hook(repo, "pre-commit") == 1
