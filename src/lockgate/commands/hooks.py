@@ -11,6 +11,7 @@ import argparse
 import shlex
 import sys
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from lockgate.engine.gate import apply_gate
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.model import Finding, FindingState, StageResult, Status
 from lockgate.secrets import policy, valueid
+from lockgate.secrets.candidate import Candidate
+from lockgate.secrets.engines import gitleaks
 from lockgate.secrets.scan import Outcome, Settings, scan, scan_staged
 from lockgate.secrets.sources import GitFailed, push_revs
 from lockgate.stages.interface import Gate
@@ -135,10 +138,26 @@ def run_hook(root: Path, hook: str, stdin: str = "") -> int:
 
     0 = let it through, 1 = block.
     """
-    policy_ = _policy(root)
+    with ThreadPoolExecutor(max_workers=1) as early:
+        # gitleaks starts at once with the default binary while the config loads (both take a
+        # while); its result is used only if the config picks that same binary.
+        default = gitleaks.find("")[0] if hook == "pre-commit" else None
+        started = early.submit(gitleaks.scan_staged, default, root, _TIMEOUT) if default else None
+        policy_ = _policy(root)
+        same = started is not None and policy_.settings.gitleaks_bin == default
+        return _run(root, hook, stdin, policy_, started if same else None)
+
+
+def _run(
+    root: Path,
+    hook: str,
+    stdin: str,
+    policy_: _Policy,
+    started: Future[list[Candidate]] | None,
+) -> int:
     try:
         if hook == "pre-commit":
-            outcome = scan_staged("secrets", root, policy_.settings)
+            outcome = scan_staged("secrets", root, policy_.settings, gitleaks_job=started)
         else:
             outcome = Outcome()
             for revs in push_revs(stdin):

@@ -174,16 +174,28 @@ def _start_engines(
     return jobs
 
 
-def scan_staged(stage: str, root: Path, settings: Settings) -> Outcome:
+def scan_staged(
+    stage: str,
+    root: Path,
+    settings: Settings,
+    *,
+    gitleaks_job: Future[list[Candidate]] | None = None,
+) -> Outcome:
     """Scan what `git commit` would record (the lines added in the index) with every engine the
     gate runs: lockgate's rules on the diff, `gitleaks git --staged`, and detect-secrets (when
-    configured) on the staged files, keeping only what it finds on added lines."""
+    configured) on the staged files, keeping only what it finds on added lines.
+
+    `gitleaks_job`: `gitleaks git --staged` already started with settings.gitleaks_bin (the hook
+    starts it before reading the config, to overlap the two).
+    """
     out = Outcome()
     chunks = [c for c in staged_chunks(root, settings.timeout) if not settings.excluded(c.path)]
     added = {(c.path, c.first_line + i) for c in chunks for i in range(c.text.count("\n") + 1)}
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs: dict[str, Future[list[Candidate]]] = {}
-        if settings.runs(GITLEAKS) and settings.gitleaks_bin:
+        if gitleaks_job is not None and settings.runs(GITLEAKS):
+            jobs["gitleaks"] = gitleaks_job
+        elif settings.runs(GITLEAKS) and settings.gitleaks_bin:
             binary = settings.gitleaks_bin
             jobs["gitleaks"] = _timed(
                 pool, out, "gitleaks", lambda: gitleaks.scan_staged(binary, root, settings.timeout)
