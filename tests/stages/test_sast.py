@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lockgate.model import Severity, StageResult, Status
-from lockgate.stages.sast import SKIPPED_RULE, SastStage
+from lockgate.sast.merge import engines_of
+from lockgate.stages.sast import SastStage
 from lockgate.tools import proc
 from tests.testing.canaries import assert_no_canaries, make_canaries
 from tests.testing.harness import FIXTURES, copy_project, make_context, run_stage
@@ -60,7 +61,7 @@ def test_every_semgrep_rule_flags_its_positive_and_not_its_negative(mixed) -> No
 @needs_all
 def test_findings_carry_cwe_confidence_help_and_stable_fingerprints(mixed) -> None:
     _, result = mixed
-    real = [f for f in result.findings if f.rule_id != SKIPPED_RULE]
+    real = list(result.findings)
     for finding in real:
         assert any(re.fullmatch(r"CWE-\d+", t) for t in finding.tags), finding
         assert any(t.startswith("confidence:") for t in finding.tags), finding
@@ -70,14 +71,19 @@ def test_findings_carry_cwe_confidence_help_and_stable_fingerprints(mixed) -> No
     assert len({f.fingerprint for f in real}) == len(real)
 
 
+def seen(result: StageResult, tool: str) -> set[str]:
+    """Rule ids `tool` reported, whether they lead a finding or were merged into another."""
+    ids = {f.rule_id for f in result.findings if f.tool == tool}
+    merged = " ".join(f.message for f in result.findings if tool in engines_of(f))
+    return ids | set(re.findall(rf"\b{tool} ([\w.-]+)", merged))
+
+
 @needs_all
 def test_bandit_and_checkov_report_too(mixed) -> None:
     _, result = mixed
-    by_tool = {
-        t: {f.rule_id for f in result.findings if f.tool == t} for t in ("bandit", "checkov")
-    }
-    assert {"bandit.B602", "bandit.B307", "bandit.B506", "bandit.B501"} <= by_tool["bandit"]
-    assert {"CKV_AWS_24", "CKV_DOCKER_1", "CKV_DOCKER_4"} <= by_tool["checkov"]
+    bandit_ids = {i.removeprefix("bandit.") for i in seen(result, "bandit")}
+    assert {"B602", "B307", "B506", "B501"} <= bandit_ids
+    assert {"CKV_AWS_24", "CKV_DOCKER_1", "CKV_DOCKER_4"} <= seen(result, "checkov")
     containerfile = [
         f for f in result.findings if f.location and f.location.path == "Containerfile"
     ]
@@ -91,13 +97,59 @@ def test_bandit_and_checkov_report_too(mixed) -> None:
 
 
 @needs_all
+def test_one_finding_per_line_and_weakness_whoever_saw_it(mixed) -> None:
+    _, result = mixed
+    shell = [
+        f for f in result.findings if f.location.path == "py/app.py" and f.location.start_line == 15
+    ]
+    assert len(shell) == 1 and set(engines_of(shell[0])) == {"semgrep", "bandit"}
+    assert "also reported by bandit B602" in shell[0].message
+
+
+@needs_all
 def test_huge_and_binary_files_are_reported_not_silently_passed(mixed) -> None:
     _, result = mixed
-    skipped = {f.location.path: f for f in result.findings if f.rule_id == SKIPPED_RULE}
-    assert set(skipped) == {"big.py", "blob.py"}
-    assert "max_file_kb" in skipped["big.py"].message and "binary" in skipped["blob.py"].message
+    reasons = {u.reason: u for u in result.unchecked}
+    assert {"over the size limit", "binary content in a source file"} <= set(reasons)
+    assert "big.py" in reasons["over the size limit"].what
+    assert "max_file_kb" in reasons["over the size limit"].fix
+    assert "blob.py" in reasons["binary content in a source file"].what
     assert result.status is Status.WARNED
     assert "2 files not scanned" in result.summary
+
+
+def test_vendored_and_minified_code_is_left_out_and_counted(tmp_path: Path) -> None:
+    if not proc.which("semgrep"):
+        pytest.skip("semgrep is installed by scripts/bootstrap")
+    project = tmp_path / "p"
+    (project / "static" / "js" / "lib").mkdir(parents=True)
+    code = "function run(req) { return eval(req.query.code); }\n"
+    (project / "app.js").write_text(code)
+    (project / "static" / "js" / "lib" / "jquery.js").write_text(code)
+    (project / "static" / "js" / "app.min.js").write_text(code)
+    (project / "bundle.js").write_text("var a=1;" * 200 + code)
+    result = run_stage(SastStage, project, tmp_path / "a", engines=["semgrep"])
+    assert {f.location.path for f in result.findings} == {"app.js"}
+    assert result.status is Status.WARNED and result.unchecked_count == 3
+    assert "3 vendored or minified files left out" in result.summary
+    every = run_stage(SastStage, project, tmp_path / "b", engines=["semgrep"], skip_vendored=False)
+    assert len({f.location.path for f in every.findings}) == 4
+    assert every.status is Status.PASSED and not every.unchecked
+
+
+def test_findings_in_test_code_are_info(tmp_path: Path) -> None:
+    if not proc.which("semgrep"):
+        pytest.skip("semgrep is installed by scripts/bootstrap")
+    project = tmp_path / "p"
+    (project / "tests").mkdir(parents=True)
+    code = "def calc(expr):\n    return eval(expr)\n"
+    (project / "app.py").write_text(code)
+    (project / "tests" / "helpers.py").write_text(code)
+    result = run_stage(SastStage, project, tmp_path / "a", engines=["semgrep"])
+    by_path = {f.location.path: f for f in result.findings}
+    assert by_path["app.py"].severity is Severity.HIGH
+    assert by_path["tests/helpers.py"].severity is Severity.INFO
+    assert "test-code" in by_path["tests/helpers.py"].tags
 
 
 def test_missing_engine_is_named_and_the_rest_still_runs(tmp_path: Path, monkeypatch) -> None:
@@ -111,8 +163,10 @@ def test_missing_engine_is_named_and_the_rest_still_runs(tmp_path: Path, monkeyp
     result = run_stage(SastStage, project, tmp_path, engines=["bandit", "checkov"])
     assert result.status is Status.WARNED
     assert "NOT scanned, not installed: checkov" in result.summary
-    assert "1 file(s) checked by no engine: main.tf" in result.summary  # app.py had bandit
-    assert any(f.rule_id == "bandit.B602" for f in result.findings)
+    (uncovered,) = result.unchecked
+    assert uncovered.what == "1 file(s) checked by no engine: main.tf"  # app.py had bandit
+    assert "checkov" in uncovered.reason and "scripts/bootstrap" in uncovered.fix
+    assert "bandit.B602" in seen(result, "bandit") or "B602" in seen(result, "bandit")
 
 
 def test_no_engine_installed_says_how_to_install(tmp_path: Path, monkeypatch) -> None:
@@ -183,7 +237,8 @@ def test_project_rules_dir_adds_rules_and_a_missing_one_is_reported(tmp_path: Pa
     assert result.status is Status.PASSED
     missing = run_stage(SastStage, project, tmp_path / "b", engines=["semgrep"], rules_dir="nope")
     assert missing.status is Status.WARNED
-    assert any(f.rule_id == SKIPPED_RULE and "rules_dir" in f.message for f in missing.findings)
+    (gap,) = missing.unchecked
+    assert "nope" in gap.what and "does not exist" in gap.reason and "rules_dir" in gap.fix
 
 
 @needs_all
@@ -219,6 +274,7 @@ def test_a_parse_error_does_not_quote_the_code_it_could_not_parse(tmp_path: Path
     value = "".join(reversed("kq8Zr2LmW7vXn4Tp9Bc"))  # a credential in a format no rule knows
     (project / "app.js").write_text(f'function (( {{\n eval("{value}" + x)\n')
     result = run_stage(SastStage, project, tmp_path, engines=["semgrep"])
-    (skipped,) = [f for f in result.findings if f.rule_id == SKIPPED_RULE]
-    assert skipped.location.path == "app.js" and "Syntax error" in skipped.message
-    assert_no_canaries([skipped.message, tmp_path / "artifacts"], [value])
+    (skipped,) = result.unchecked
+    assert skipped.what.startswith("app.js") and "Syntax error" in skipped.reason
+    assert result.status is Status.WARNED
+    assert_no_canaries([skipped.what, skipped.reason, tmp_path / "artifacts"], [value])

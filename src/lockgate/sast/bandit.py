@@ -22,6 +22,15 @@ INSTALL_HINT = (
     "run scripts/bootstrap (installs requirements/tool-bandit.txt into .venv-tools/bandit)"
 )
 _LEVELS = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW}
+# bandit's own CWE for these tests names a neighbouring weakness; the one other engines use for
+# the same hit lets the stage merge them (eval is code injection, yaml.load deserialisation, ...).
+_CWE_FIX = {
+    "B102": "CWE-95",
+    "B307": "CWE-95",
+    "B506": "CWE-502",
+    "B201": "CWE-489",
+    "B310": "CWE-918",
+}
 
 
 def version() -> str:
@@ -72,7 +81,7 @@ def _spec(hit: dict[str, Any]) -> FindingSpec:
         line=hit.get("line_number"),
         end_line=max(lines) if lines and lines[0] else None,
         col=(hit.get("col_offset") or 0) + 1,
-        cwe=cwe_tags(hit.get("issue_cwe")),
+        cwe=(_CWE_FIX[test_id],) if test_id in _CWE_FIX else cwe_tags(hit.get("issue_cwe")),
         confidence=str(hit.get("issue_confidence", "")).lower() or None,
         help_text=f"{hit.get('issue_text', '')} See the bandit docs for {test_id}.",
         help_uri=hit.get("more_info"),

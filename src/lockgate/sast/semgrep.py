@@ -30,7 +30,10 @@ INSTALL_HINT = (
     "run scripts/bootstrap (installs requirements/tool-semgrep.txt into .venv-tools/semgrep)"
 )
 RULES_DIR = Path(__file__).parent / "rules"
-EXTENSIONS = (".py", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".cs", ".rb", ".tf", ".hcl")
+CODE = (".py", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".cs", ".rb", ".tf", ".hcl")
+# Server-side templates (Jinja2, Django, EJS, Handlebars/Mustache): rules/templates.yml
+TEMPLATES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".djhtml", ".ejs", ".hbs", ".handlebars")
+EXTENSIONS = (*CODE, *TEMPLATES, ".mustache")
 _LEVELS = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
 
 

@@ -6,14 +6,16 @@ import enum
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar, assert_never
 
 from lockgate import fsutil
 from lockgate.config.options import Option, positive
-from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
-from lockgate.sast import bandit, checkov, semgrep
+from lockgate.model import Finding, Metric, Severity, StageResult, Status, Unchecked
+from lockgate.sast import bandit, checkov, merge, semgrep
 from lockgate.sast.engine import EngineResult
+from lockgate.sast.select import VENDORED_DEFAULT, Selection, Skip, candidates, matches, select
 from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
 
@@ -25,7 +27,19 @@ class Engine(enum.StrEnum):
 
 
 _MODULES = {Engine.SEMGREP: semgrep, Engine.BANDIT: bandit, Engine.CHECKOV: checkov}
-SKIPPED_RULE = "sast-file-skipped"
+# Test code is scanned, but what it holds is not deployed: its findings are reported as info.
+TEST_PATHS = (
+    "tests/**",
+    "test/**",
+    "__tests__/**",
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "*.test.js",
+    "*.spec.js",
+    "*.test.ts",
+    "*.spec.ts",
+)
 
 
 class SastStage:
@@ -35,8 +49,9 @@ class SastStage:
     provides: ClassVar[Input | None] = None
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = (
-        "Static security analysis: semgrep with lockgate's rules (Python, JS/TS, C#, Ruby, "
-        "Terraform), bandit (Python), checkov (Terraform, Containerfiles)"
+        "Static security analysis: semgrep with lockgate's rules (taint rules for Flask, Django, "
+        "FastAPI and Express; templates; C#, Ruby, Terraform), bandit (Python), checkov "
+        "(Terraform, Containerfiles)"
     )
     options: ClassVar[tuple[Option, ...]] = (
         Option(
@@ -68,6 +83,24 @@ class SastStage:
             "Files larger than this are skipped (and reported)",
             check=positive,
         ),
+        Option(
+            "skip_vendored",
+            "bool",
+            True,
+            "Leave vendored and minified code out (counted as unchecked)",
+        ),
+        Option(
+            "vendored",
+            "list[str]",
+            list(VENDORED_DEFAULT),
+            "Glob patterns of vendored code (dir/** = that folder anywhere)",
+        ),
+        Option(
+            "test_paths",
+            "list[str]",
+            list(TEST_PATHS),
+            "Glob patterns of test code, whose findings are reported as info",
+        ),
     )
 
     def available(self, ctx: StageContext) -> str | None:
@@ -82,35 +115,49 @@ class SastStage:
         )
 
     def cache_key(self, ctx: StageContext) -> str | None:
-        files, _ = _select(ctx)
+        chosen = _select(ctx)
         versions = [f"{e.value}={_MODULES[e].version()}" for e in _wanted(ctx)]
         rules = [semgrep.RULES_DIR, *_extra_rules(ctx)]
         rule_files = [p for r in rules if r.is_dir() for p in sorted(r.glob("*.y*ml"))]
         rule_digest = fsutil.digest_files(Path("/"), [str(p.resolve())[1:] for p in rule_files])
-        return fsutil.digest_text(fsutil.digest_files(ctx.project, files), *versions, rule_digest)
+        skipped = "\n".join(f"{p}\t{k}" for p, k in chosen.skipped)
+        return fsutil.digest_text(
+            fsutil.digest_files(ctx.project, chosen.files), *versions, rule_digest, skipped
+        )
 
     def run(self, ctx: StageContext) -> StageResult:
         started = time.monotonic()
-        files, skipped = _select(ctx)
+        chosen = _select(ctx)
+        files = list(chosen.files)
         jobs, missing = _plan(ctx, files)
         results = _run_engines(ctx, jobs)
-        findings = [f for r in results for f in r.findings]
-        problems = [*skipped, *_missing_rules(ctx), *(p for r in results for p in r.problems)]
-        findings += [_skipped_finding(path, line, why) for path, line, why in problems]
-        failed = [r.failed for r in results if r.failed]
+        tests = list(ctx.options["test_paths"])
+        findings = merge.merge(_in_tests(f, tests) for r in results for f in r.findings)
+        unchecked = [
+            *chosen.unchecked(),
+            *_missing_rules(ctx),
+            *_engine_problems(results),
+            *_uncovered(files, results, missing),
+            *(Unchecked(r.engine, r.failed, fix=_RERUN) for r in results if r.failed),
+        ]
         return StageResult(
             stage=self.name,
-            status=_status(jobs, missing, problems, failed),
+            status=_status(jobs, missing, unchecked, results),
             findings=tuple(findings),
             metrics=(
                 Metric("files_scanned", len(files), "files"),
-                Metric("files_skipped", len(problems), "files"),
+                Metric("files_skipped", len(chosen.skipped), "files"),
+                Metric("vendored_skipped", _vendored_count(chosen), "files"),
             ),
             artifacts=tuple(a for r in results for a in r.artifacts),
             duration=time.monotonic() - started,
             tool_versions=tuple((r.engine, r.version) for r in results),
-            summary=_summary(files, results, missing, problems, failed),
+            summary=_summary(files, results, missing, chosen, findings),
+            unchecked=tuple(unchecked),
         )
+
+
+_RERUN = "see the engine's report in the stage artifacts, fix the cause and run again"
 
 
 def _wanted(ctx: StageContext) -> list[Engine]:
@@ -124,48 +171,52 @@ def _extra_rules(ctx: StageContext) -> list[Path]:
     return [path] if raw and path.is_dir() else []
 
 
-def _missing_rules(ctx: StageContext) -> list[tuple[str, int | None, str]]:
+def _missing_rules(ctx: StageContext) -> list[Unchecked]:
     raw = ctx.options.get("rules_dir") or ""
-    if not raw or _extra_rules(ctx):
+    if not raw or _extra_rules(ctx) or Engine.SEMGREP not in _wanted(ctx):
         return []
-    why = "extra semgrep rules directory not found, so its rules did not run; fix [sast] rules_dir"
-    return [(raw, None, why)]
-
-
-def _select(ctx: StageContext) -> tuple[list[str], list[tuple[str, int | None, str]]]:
-    """Files to scan, and the ones left out because they are binary, huge or unreadable."""
-    every = fsutil.project_files(ctx.project)
-    excluded = set(fsutil.matching(every, ctx.options["exclude"]))
-    candidates = [
-        f for f in every if f not in excluded and any(_MODULES[e].applies(f) for e in Engine)
+    return [
+        Unchecked(
+            what=f"rules_dir {raw}",
+            reason=f"the extra semgrep rules folder {raw} does not exist, so its rules did not run",
+            fix="fix [stages.sast] rules_dir (a folder relative to the project) or remove it",
+        )
     ]
-    limit = int(ctx.options["max_file_kb"]) * 1024
-    keep: list[str] = []
-    skipped: list[tuple[str, int | None, str]] = []
-    for rel in candidates:
-        why = _unscannable(ctx.project / rel, limit)
-        if why:
-            skipped.append((rel, None, why))
-        else:
-            keep.append(rel)
-    return keep, skipped
 
 
-def _unscannable(path: Path, limit: int) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            return (
-                f"skipped: {size // 1024} KiB is over max_file_kb ({limit // 1024}); raise "
-                "[sast] max_file_kb or exclude the file"
-            )
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-    except OSError as exc:
-        return f"skipped: cannot be read ({exc.strerror}); fix its permissions or exclude it"
-    if b"\0" in head:
-        return "skipped: binary content in a source file; exclude it in [sast] exclude"
-    return None
+def _select(ctx: StageContext) -> Selection:
+    """Files to scan, and those left out (vendored, minified, huge, binary, unreadable)."""
+    found = candidates(
+        ctx.project,
+        ctx.options["exclude"],
+        lambda f: any(_MODULES[e].applies(f) for e in Engine),
+    )
+    return select(
+        ctx.project,
+        found,
+        max_bytes=int(ctx.options["max_file_kb"]) * 1024,
+        skip_vendored=bool(ctx.options["skip_vendored"]),
+        vendored=ctx.options["vendored"],
+    )
+
+
+def _vendored_count(chosen: Selection) -> int:
+    return chosen.count(Skip.VENDORED) + chosen.count(Skip.MINIFIED)
+
+
+def _in_tests(finding: Finding, patterns: Sequence[str]) -> Finding:
+    """A finding in test code, reported as info: test code is not deployed."""
+    loc = finding.location
+    if loc is None or finding.severity is Severity.INFO:
+        return finding
+    if not any(matches(loc.path, p) for p in patterns):
+        return finding
+    return replace(
+        finding,
+        severity=Severity.INFO,
+        message=f"{finding.message} (in test code: reported as info, was {finding.severity})",
+        tags=(*finding.tags, "test-code"),
+    )
 
 
 Job = tuple[Engine, Callable[[], EngineResult]]
@@ -223,58 +274,70 @@ def _collect(engine: Engine, exc: BaseException | None, fut: object) -> EngineRe
     return EngineResult(engine.value, "unknown", failed=f"{engine.value} failed: {reason}")
 
 
-def _skipped_finding(path: str, line: int | None, why: str) -> Finding:
-    return Finding(
-        stage="sast",
-        tool="lockgate",
-        rule_id=SKIPPED_RULE,
-        message=f"not scanned: {why}",
-        severity=Severity.INFO,
-        fingerprint=fingerprint(SKIPPED_RULE, path, why),
-        location=Location(path, line) if path else None,
-        help_text="This file was not analysed, so it is not known to be free of issues. "
-        "Fix the file or exclude it explicitly in [sast] exclude.",
-    )
+def _engine_problems(results: list[EngineResult]) -> list[Unchecked]:
+    """Files (or parts of files) an engine could not analyse: parse errors, timeouts."""
+    return [
+        Unchecked(
+            what=f"{path}:{line}" if line else path or r.engine,
+            reason=f"{r.engine} could not analyse it: {why}",
+            fix="fix the file (or the rule), or list it in [stages.sast] exclude",
+        )
+        for r in results
+        for path, line, why in r.problems
+    ]
 
 
 def _status(
-    jobs: list[Job], missing: list[Engine], problems: Sequence[object], failed: list[str]
+    jobs: list[Job], missing: list[Engine], unchecked: list[Unchecked], results: list[EngineResult]
 ) -> Status:
     if not jobs and not missing:
-        return Status.SKIPPED
-    if failed and len(failed) == len(jobs):
+        return Status.WARNED if unchecked else Status.SKIPPED
+    if jobs and all(r.failed for r in results):
         return Status.ERROR
-    return Status.WARNED if missing or problems or failed else Status.PASSED
+    return Status.WARNED if missing or unchecked else Status.PASSED
 
 
 def _summary(
     files: Sequence[str],
     results: list[EngineResult],
     missing: list[Engine],
-    problems: list[tuple[str, int | None, str]],
-    failed: list[str],
+    chosen: Selection,
+    findings: Sequence[Finding],
 ) -> str:
     if not results and not missing:
-        return "no Python, JS/TS, C#, Ruby, Terraform or Containerfile sources to scan"
+        left = f" ({len(chosen.skipped)} left out, see unchecked)" if chosen.skipped else ""
+        return (
+            "no Python, JS/TS, template, C#, Ruby, Terraform or Containerfile sources to scan"
+            + left
+        )
+    raw = sum(len(r.findings) for r in results)
     parts = [
         f"{r.engine}: {len(r.findings)} findings in {r.scanned} files"
         for r in results
         if not r.failed
     ]
+    if raw > len(findings):
+        parts.append(f"{len(findings)} after merging hits on the same line and weakness")
     if missing:
         parts.append(
             "NOT scanned, not installed: "
             + ", ".join(e.value for e in missing)
             + " (run scripts/bootstrap)"
-            + _uncovered(files, results, missing)
         )
-    if problems:
-        parts.append(f"{len(problems)} files not scanned (see {SKIPPED_RULE} findings)")
-    parts += failed
+    vendored = _vendored_count(chosen)
+    if vendored:
+        parts.append(f"{vendored} vendored or minified files left out (skip_vendored)")
+    if len(chosen.skipped) > vendored:
+        parts.append(
+            f"{len(chosen.skipped) - vendored} files not scanned (too big, binary or unreadable)"
+        )
+    parts += [r.failed for r in results if r.failed]
     return "; ".join(parts) or f"{len(files)} files"
 
 
-def _uncovered(files: Sequence[str], results: list[EngineResult], missing: list[Engine]) -> str:
+def _uncovered(
+    files: Sequence[str], results: list[EngineResult], missing: list[Engine]
+) -> list[Unchecked]:
     """The files that only a missing engine would have checked, named (up to three)."""
     ran = [_MODULES[Engine(r.engine)] for r in results if not r.failed]
     left = [
@@ -283,6 +346,14 @@ def _uncovered(files: Sequence[str], results: list[EngineResult], missing: list[
         if any(_MODULES[e].applies(f) for e in missing) and not any(m.applies(f) for m in ran)
     ]
     if not left:
-        return ""
+        return []
     shown = ", ".join(left[:3]) + (" …" if len(left) > 3 else "")
-    return f": {len(left)} file(s) checked by no engine: {shown}"
+    names = ", ".join(e.value for e in missing)
+    return [
+        Unchecked(
+            what=f"{len(left)} file(s) checked by no engine: {shown}",
+            reason=f"not installed: {names}",
+            count=len(left),
+            fix="run scripts/bootstrap (installs requirements/tool-<engine>.txt into .venv-tools/)",
+        )
+    ]
