@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from lockgate.metrics.dora import Facts, compute, weeks
 from lockgate.metrics.links import Linker
 from lockgate.metrics.model import Link, ServiceKeys, Window
+from lockgate.metrics.stats import lead_summary
 from lockgate.model import Deployment, DeploymentStatus, Incident
 
 S = DeploymentStatus
@@ -45,13 +46,14 @@ def keys(
     leads: list[list[float]] | None = None,
 ) -> ServiceKeys:
     linker = Linker(deps, lambda sha: None)
-    spans = weeks(WINDOW)
+    weekly = leads or [[] for _ in weeks(WINDOW)]
     return compute(
         Facts(
             "shop",
             WINDOW,
             tuple(deps),
-            tuple(tuple(x) for x in (leads or [[] for _ in spans])),
+            lead_summary(v for week in weekly for v in week),
+            tuple(lead_summary(week) for week in weekly),
             tuple(linker.link(i) for i in incidents),
         )
     )

@@ -27,9 +27,11 @@ from lockgate.metrics.model import (
     DeploymentFrequency,
     FailureReason,
     Key,
+    LeadSummary,
     LeadTime,
     Link,
     ServiceKeys,
+    Stats,
     TimeToRestore,
     Week,
     Window,
@@ -45,7 +47,8 @@ class Facts:
     service: str
     window: Window
     deployments: tuple[Deployment, ...]  # its production deployments, all time, oldest first
-    weekly_leads: tuple[tuple[float, ...], ...]  # lead times (s) per span of weeks(window)
+    lead: LeadSummary  # lead times (s) of the changes deployed in the window
+    weekly_leads: tuple[LeadSummary, ...]  # the same per span of weeks(window)
     incidents: tuple[Linked, ...]  # its production incidents, linked to a deployment
     warnings: tuple[Unchecked, ...] = ()
 
@@ -71,10 +74,7 @@ def compute(facts: Facts) -> ServiceKeys:
     reasons = _failures(live + failed, caused)
     restores, restore_notes = _restores(facts, caused)
     spans = weeks(w)
-    lead = LeadTime(
-        summarise(v for week in facts.weekly_leads for v in week if v > 0),
-        sum(1 for week in facts.weekly_leads for v in week if v <= 0),
-    )
+    lead = LeadTime(Stats(facts.lead.count, facts.lead.median, facts.lead.p90), facts.lead.excluded)
     frequency = DeploymentFrequency(
         len(live), len(live) / (w.days / 7), w.days / len(live) if live else None
     )
@@ -212,7 +212,7 @@ def _weekly(
     spans: Sequence[Window],
     inside: Sequence[Deployment],
     reasons: dict[int, FailureReason],
-    leads: Sequence[Sequence[float]],
+    leads: Sequence[LeadSummary],
     restores: Sequence[_Event],
 ) -> tuple[Week, ...]:
     starts = [s.since for s in spans]
@@ -234,7 +234,7 @@ def _week(
     span: Window,
     here: Sequence[Deployment],
     reasons: dict[int, FailureReason],
-    leads: Sequence[float],
+    lead: LeadSummary,
     restored: list[float],
 ) -> Week:
     failures = sum(1 for d in here if d.id in reasons)
@@ -242,7 +242,7 @@ def _week(
         since=span.since,
         until=span.until,
         deployments=sum(1 for d in here if d.status in LIVE),
-        lead_time_median=median(sorted(v for v in leads if v > 0)),
+        lead_time_median=lead.median,
         change_failure_rate=failures / len(here) if here else None,
         time_to_restore_median=median(restored),
     )

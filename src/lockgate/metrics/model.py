@@ -75,6 +75,16 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class LeadSummary:
+    """Lead times of some changes: those above zero counted and summarised, the rest counted."""
+
+    count: int
+    excluded: int  # lead time zero or less
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
 class Band:
     """Where a value falls among one DORA report year's performance levels."""
 

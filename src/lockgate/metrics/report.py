@@ -9,6 +9,7 @@ from lockgate.metrics.dora import Facts, compute, weeks
 from lockgate.metrics.gitlog import Repo
 from lockgate.metrics.links import Linker
 from lockgate.metrics.model import PRODUCTION, ChangeSetState, ServiceKeys, Window
+from lockgate.metrics.stats import lead_summary
 from lockgate.model import Unchecked
 from lockgate.store.repository import Store
 
@@ -70,7 +71,8 @@ def service_keys(
         service=service,
         window=window,
         deployments=tuple(deployments),
-        weekly_leads=tuple(tuple(week) for week in leads),
+        lead=lead_summary(v for week in leads for v in week),
+        weekly_leads=tuple(lead_summary(week) for week in leads),
         incidents=tuple(linker.link(i) for i in incidents),
         warnings=tuple(notes),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from lockgate.metrics.model import Stats
+from lockgate.metrics.model import LeadSummary, Stats
 
 
 def median(ordered: list[float]) -> float | None:
@@ -31,3 +31,10 @@ def nearest_rank(ordered: list[float], percent: float) -> float | None:
 def summarise(values: Iterable[float]) -> Stats:
     ordered = sorted(values)
     return Stats(len(ordered), median(ordered), nearest_rank(ordered, 90))
+
+
+def lead_summary(values: Iterable[float]) -> LeadSummary:
+    """Lead times (seconds): those above zero summarised, the others only counted."""
+    given = list(values)
+    s = summarise(v for v in given if v > 0)
+    return LeadSummary(s.count, len(given) - s.count, s.median, s.p90)

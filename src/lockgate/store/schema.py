@@ -227,7 +227,7 @@ class ChangeRow(Base):
 
     __tablename__ = "changes"
     __table_args__ = (
-        sa.Index(None, "service", "deployed_at"),
+        sa.Index(None, "service", "deployed_at", "lead_seconds"),  # covering: lead-time medians
         sa.Index(None, "service", "commit_sha"),
     )
 

@@ -79,7 +79,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_changes")),
     )
     op.create_index(op.f("ix_changes_deployment_id"), "changes", ["deployment_id"])
-    op.create_index(op.f("ix_changes_service_deployed_at"), "changes", ["service", "deployed_at"])
+    op.create_index(  # covering: lead-time medians read the index only
+        op.f("ix_changes_service_deployed_at_lead_seconds"),
+        "changes",
+        ["service", "deployed_at", "lead_seconds"],
+    )
     op.create_index(op.f("ix_changes_service_commit_sha"), "changes", ["service", "commit_sha"])
 
 
