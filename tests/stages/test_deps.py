@@ -469,3 +469,13 @@ def test_absurd_lock_content_is_unchecked_never_a_crash(tmp_path: Path) -> None:
     result = run_stage(DepsStage, project, tmp_path, advisory_db=dbs)
     assert result.status is Status.WARNED and result.findings == ()
     assert sum(u.count for u in result.unchecked) == 3
+
+
+def test_cache_key_tracks_files_read_through_includes(tmp_path: Path) -> None:
+    project = project_with(
+        tmp_path, {"requirements.txt": "-r base/common.in\n", "base/common.in": "jinja2==2.10\n"}
+    )
+    ctx = make_context(DepsStage, project, tmp_path / "art", advisory_db=[str(fresh_db(tmp_path))])
+    first = DepsStage().cache_key(ctx)
+    (project / "base" / "common.in").write_text("jinja2==2.11.3\n")
+    assert DepsStage().cache_key(ctx) != first

@@ -35,7 +35,14 @@ from lockgate.stages.interface import Input, StageContext, StageKind
 
 SBOM_FILE = "sbom.cdx.json"
 # files other parsers read beside a dependency file (they decide direct/deferred): in the cache key
-_SIBLINGS = ("package.json", "Pipfile", "pyproject.toml", "Directory.Packages.props")
+_SIBLINGS = (
+    "package.json",
+    "Pipfile",
+    "pyproject.toml",
+    "Directory.Packages.props",
+    "pnpm-workspace.yaml",
+)
+_INCLUDED = (".txt", ".in")  # requirement files reached only through -r / -c
 
 
 class DepsStage:
@@ -93,11 +100,12 @@ class DepsStage:
         sources = _sources(ctx)
         if any(isinstance(s, OsvApiSource) for s in sources):
             return None  # a live service's answer changes without any local change
-        files = _dependency_files(ctx)
-        siblings = [
-            f"{f.rsplit('/', 1)[0]}/{s}" if "/" in f else s for f in files for s in _SIBLINGS
-        ]
-        present = sorted({p for p in siblings if (ctx.project / p).is_file()} | set(files))
+        every = fsutil.project_files(ctx.project)
+        files = _dependency_files(ctx, every)
+        # what parsers read besides the dependency files: siblings that decide direct or deferred,
+        # and any file an -r/-c include may name (excluded dependency files included)
+        read_too = {f for f in every if f.rsplit("/", 1)[-1] in _SIBLINGS or f.endswith(_INCLUDED)}
+        present = sorted(read_too | set(files))
         today = datetime.now(UTC).date().isoformat()  # staleness moves with the calendar
         states = [s.state() for s in sources]
         return fsutil.digest_text(
@@ -171,8 +179,8 @@ class _Parsed:
     empty: list[str]  # files that yielded nothing and did not say why
 
 
-def _dependency_files(ctx: StageContext) -> list[str]:
-    every = fsutil.project_files(ctx.project)
+def _dependency_files(ctx: StageContext, every: list[str] | None = None) -> list[str]:
+    every = fsutil.project_files(ctx.project) if every is None else every
     excluded = set(fsutil.matching(every, ctx.options["exclude"]))
     return [f for f in every if f not in excluded and parser_for(f) is not None]
 
