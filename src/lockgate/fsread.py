@@ -8,6 +8,7 @@ Opening with O_NONBLOCK returns at once even for a FIFO with no writer; `fstat` 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -27,7 +28,7 @@ class NotRegularFile(OSError):
     """The path is a folder, FIFO, device or socket: nothing lockgate should read as a file."""
 
     def __init__(self, path: Path | str, kind: str) -> None:
-        super().__init__(errno.EINVAL, f"not a regular file but {kind}", str(path))
+        super().__init__(errno.EINVAL, f"{kind}, not a regular file", str(path))
         self.kind = kind
 
 
@@ -83,3 +84,18 @@ def read_text(path: Path | str, max_bytes: int, encoding: str = "utf-8") -> str:
 
 def _size(limit: int) -> str:
     return f"{limit // MIB} MiB" if limit >= MIB and limit % MIB == 0 else f"{limit} bytes"
+
+
+def sha256(path: Path | str) -> bytes:
+    """Digest of a regular file's content, read in chunks (any size); OSError for anything else."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise NotRegularFile(path, kind)
+        h = hashlib.sha256()
+        while chunk := os.read(fd, MIB):
+            h.update(chunk)
+        return h.digest()
+    finally:
+        os.close(fd)

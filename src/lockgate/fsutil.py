@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from lockgate import fsread
 from lockgate.tools import proc
 
 ALWAYS_SKIPPED = frozenset(
@@ -115,8 +116,9 @@ def _walk(root: Path) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in ALWAYS_SKIPPED]
         rel = Path(dirpath).relative_to(root)
-        for name in filenames:
-            yield (rel / name).as_posix()
+        for name in filenames:  # a FIFO or device would block or never end a reader: skipped
+            if fsread.is_regular(os.path.join(dirpath, name)):
+                yield (rel / name).as_posix()
 
 
 def matching(files: Iterable[str], patterns: Iterable[str]) -> list[str]:
@@ -130,12 +132,13 @@ def matching(files: Iterable[str], patterns: Iterable[str]) -> list[str]:
 
 
 def digest_files(root: Path, files: Iterable[str]) -> str:
-    """sha256 over (path, content) of each file; unreadable files count by name only."""
+    """sha256 over (path, content) of each file; unreadable files (and anything that is not a
+    regular file: a FIFO, a device) count by name only, and are never opened for reading."""
     h = hashlib.sha256()
     for rel in sorted(files):
         h.update(fs_bytes(rel) + b"\0")
         try:
-            h.update(hashlib.sha256((root / rel).read_bytes()).digest())
+            h.update(fsread.sha256(root / rel))
         except OSError:
             h.update(b"unreadable")
     return h.hexdigest()

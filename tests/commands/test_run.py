@@ -298,7 +298,10 @@ def test_a_report_that_cannot_be_written_keeps_the_verdict_in_the_store(tmp_path
     done = lockgate(
         "run", str(project), "--only", "lint", env={"GITHUB_STEP_SUMMARY": str(summary)}
     )
-    assert_clean_error(done, "GITHUB_STEP_SUMMARY")
+    # a CI side channel that cannot be written is warned about; the gate's exit code stands
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "warning:" in done.stderr and "GITHUB_STEP_SUMMARY" in done.stderr
+    assert "Traceback" not in done.stderr
     history = lockgate("history", str(project))
     assert " failed " in history.stdout and "running" not in history.stdout, history.stdout
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lockgate.cli.argtypes import positive_int
+from lockgate.cli.argtypes import folder_path, positive_int
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
-from lockgate.errors import LockgateError
+from lockgate.errors import LockgateError, summarize_warnings
 from lockgate.model import RunStatus, StageResult, Status, result_to_dict
 from lockgate.reports.text import clean, one_line
 from lockgate.reports.verdict import describe, headline, unchecked_total, verdict
@@ -31,7 +31,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--report-dir",
-        type=Path,
+        type=folder_path,
         default=None,
         metavar="DIR",
         help="where reports go (default: PATH/.lockgate/reports/RUN_ID/)",
@@ -77,12 +77,14 @@ def execute(args: argparse.Namespace) -> int:
         raise LockgateError("--history asks for the secrets stage, but --skip leaves it out")
     human = sys.stderr if args.json else sys.stdout
     outcome = run_pipeline(request, progress_stream=human)
-    for warning in outcome.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    for warning in summarize_warnings(outcome.warnings):
+        print(f"warning: {clean(warning)}", file=sys.stderr)
     if args.json:
         print(json.dumps(as_json(outcome), indent=2))
     else:
         print_summary(outcome, human)
+    if outcome.store_error is not None:
+        print(f"error: {clean(outcome.store_error)}", file=sys.stderr)
     return int(outcome.exit_code)
 
 

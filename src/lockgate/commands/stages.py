@@ -19,6 +19,7 @@ def execute(args: argparse.Namespace) -> int:
     from lockgate.engine.context import stage_context
     from lockgate.engine.graph import derived_needs
     from lockgate.gitinfo import read_git
+    from lockgate.reports.text import clean
     from lockgate.stages.registry import BUILTIN, all_stages
 
     stages = all_stages()
@@ -36,7 +37,9 @@ def execute(args: argparse.Namespace) -> int:
                 state += ", disabled in config"
             origin = "" if name in BUILTIN else ", plugin"
             after = f" (needs {', '.join(needs[name])})" if needs[name] else ""
-            print(f"{name:<14} {cls.kind.value}{origin}, {state}{after}\n    {cls.description}")
+            # `why` quotes config values and plugin text: escaped as `run` does, never raw
+            print(clean(f"{name:<14} {cls.kind.value}{origin}, {state}{after}"))
+            print(clean(f"    {cls.description}"))
             if why is not None:
-                print(f"    why: {why}")
+                print(clean(f"    why: {why}"))
     return 0

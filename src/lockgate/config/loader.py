@@ -14,16 +14,20 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from lockgate import fsread
 from lockgate.config import schema
 from lockgate.config.keylines import KeyPath, key_lines, line_of
 from lockgate.config.options import Option
 from lockgate.config.sections import ContainerSettings, DeploySettings, EnvironmentSettings
 from lockgate.config.validate import (
+    MAX_DEPTH,
     Reader,
     describe,
     did_you_mean,
     dotted,
     freeze,
+    nesting_depth,
+    too_deep,
     warning_line,
 )
 from lockgate.deploy.options import (
@@ -216,19 +220,20 @@ def _find_source(root: Path) -> _Source:
 
 def _mentions_tool_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8-sig")
+        text = fsread.read_text(pyproject, MAX_CONFIG_BYTES, "utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
     return re.search(r"^\s*\[+\s*tool\s*\.\s*lockgate\b", text, re.MULTILINE) is not None
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+MAX_CONFIG_BYTES = 4 * fsread.MIB  # a FIFO, /dev/zero or a 1 GB file is refused, never read
 
 
 def _parse(root: Path, path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     label = _label(root, path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = fsread.read_text(path, MAX_CONFIG_BYTES, "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LockgateError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})",
@@ -239,10 +244,13 @@ def _parse(root: Path, path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
         raise LockgateError(
             f"cannot read: {exc.strerror}",
             where=label,
-            hint="make it a readable text file (not a folder or a link to a missing file)",
+            hint="make it a readable text file (not a folder, FIFO, device or a link to a "
+            "missing file)",
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise too_deep(label) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = label
@@ -255,6 +263,14 @@ def _parse(root: Path, path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
             hint="fix the syntax at that position (strings need quotes, dates look like "
             "2027-03-31, each table header appears once); see https://toml.io",
         ) from None
+    except ValueError as exc:  # a number Python will not convert (over 4300 digits)
+        raise LockgateError(
+            f"invalid TOML: {str(exc).split(';')[0]}",
+            where=label,
+            hint="write numbers as lockgate's settings expect them (a few digits)",
+        ) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise too_deep(label)
     return data, key_lines(text)
 
 

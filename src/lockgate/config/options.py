@@ -111,5 +111,12 @@ def positive(value: Any) -> str | None:
     return None if value <= MAX_NUMBER else f"a number greater than 0 and at most {MAX_NUMBER}"
 
 
+def command(value: Any) -> str | None:
+    """An argv list: empty (not set), or a first item that names a program."""
+    if value and not value[0].strip():
+        return "a command whose first item names the program (it is empty)"
+    return None
+
+
 def percentage(value: Any) -> str | None:
     return None if 0 <= value <= 100 else "a percentage between 0 and 100"

@@ -92,6 +92,34 @@ def _line_number(problem: Problem) -> int:
     return int(line) if line.isdigit() else 0
 
 
+MAX_DEPTH = 32  # lockgate's own settings nest 3 levels ([environments.NAME] + a table value)
+
+
+def nesting_depth(value: Any, stop: int = MAX_DEPTH + 1) -> int:
+    """How deeply tables and arrays nest in `value`, counted without recursion (up to `stop`)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack and deepest < stop:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def too_deep(where: str) -> LockgateError:
+    return LockgateError(
+        f"tables or arrays nest more than {MAX_DEPTH} levels deep",
+        where=where,
+        hint="lockgate's settings nest a few levels at most ([stages.NAME], [[suppress]]); "
+        "remove the extra nesting",
+    )
+
+
 def warning_line(warning: str) -> int:
     m = re.match(r"[^:]*:(\d+):", warning)
     return int(m.group(1)) if m else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lockgate.config.options import Option, positive
+from lockgate.config.options import Option, command, positive
 
 
 def _port(value: Any) -> str | None:
@@ -35,8 +35,8 @@ DEPLOY_OPTIONS: tuple[Option, ...] = (
     Option("health_status", "int", 200, "HTTP status a healthy service answers.", check=_status),
     Option("drain_seconds", "float", 2.0, "Seconds the old release keeps running after the switch at least; it runs on until nginx's old workers finished every request in flight at the switch.", check=positive),
     Option("drain_timeout", "float", 60.0, "Longest time requests in flight at the switch may take to finish (nginx's worker_shutdown_timeout); then nginx closes them and the old release stops.", check=positive),
-    Option("command", "list[str]", [], "command target: the deploy command (argv); gets LOCKGATE_IMAGE, LOCKGATE_VERSION, LOCKGATE_ENVIRONMENT, LOCKGATE_COMMIT."),
-    Option("rollback_command", "list[str]", [], "command target: run when the health check after the deploy command fails."),
+    Option("command", "list[str]", [], "command target: the deploy command (argv); gets LOCKGATE_IMAGE, LOCKGATE_VERSION, LOCKGATE_ENVIRONMENT, LOCKGATE_COMMIT.", check=command),
+    Option("rollback_command", "list[str]", [], "command target: run when the health check after the deploy command fails.", check=command),
     Option("command_timeout", "float", 900.0, "command target: seconds the deploy or rollback command may take.", check=positive),
     Option("kube_context", "str", "", "kubernetes target: kubectl context; empty = only render the manifests."),
     Option("kube_namespace", "str", "default", "kubernetes target: namespace."),

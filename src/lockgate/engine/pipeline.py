@@ -18,6 +18,7 @@ from lockgate.engine.context import stage_context
 from lockgate.engine.events import Progress, StageEvent, choose_progress
 from lockgate.engine.gate import apply_gate
 from lockgate.engine.graph import Plan, build_plan
+from lockgate.engine.recorder import Recorder
 from lockgate.engine.scheduler import Interrupted, Job, execute
 from lockgate.errors import ExitCode, LockgateError
 from lockgate.gitinfo import read_git
@@ -48,6 +49,7 @@ class RunOutcome:
     reports: Mapping[str, Path]
     exit_code: ExitCode
     warnings: tuple[str, ...] = ()
+    store_error: str | None = None  # the store failed mid-run: reports written, run not recorded
 
 
 def new_run_id() -> str:
@@ -90,23 +92,31 @@ def run_pipeline(request: RunRequest, progress_stream: TextIO | None = None) -> 
         store.mark_orphans_interrupted()
         known = _baseline(root, store, config, identity.key)  # bad input stops here, before a run
         store.begin_run(run)
+        recorder = Recorder(store)  # from here on a store outage must not lose the reports
         try:
             results, status = _execute(
-                plan, instances, contexts, config, known, request, store, run, progress_stream
+                plan, instances, contexts, config, known, request, recorder, run, progress_stream
             )
         except BaseException as exc:  # the store must not keep a run "running" forever
             stopped = (
                 RunStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else RunStatus.ERROR
             )
-            store.finish_run(run.id, stopped, datetime.now(UTC))
+            recorder.finish_run(run.id, stopped, datetime.now(UTC))
             raise
         run = replace(run, status=status, finished=datetime.now(UTC), results=results)
         # Recorded before the reports: a report that cannot be written must not lose the verdict.
-        store.finish_run(run.id, status, run.finished or datetime.now(UTC))
-        reports = write_reports(run, report_dir)
+        recorder.finish_run(run.id, status, run.finished or datetime.now(UTC))
+        notes: list[str] = []  # e.g. an unwritable $GITHUB_STEP_SUMMARY: warned, verdict kept
+        reports = write_reports(run, report_dir, warnings=notes)
     finally:
         store.close()
-    return RunOutcome(run, report_dir, reports, _exit_code(status), config.warnings)
+    store_error = recorder.failure_message(str(report_dir))
+    code = _exit_code(status)
+    if store_error is not None and code is not ExitCode.INTERRUPTED:
+        code = ExitCode.BAD_INPUT
+    return RunOutcome(
+        run, report_dir, reports, code, config.warnings + tuple(notes), store_error=store_error
+    )
 
 
 def _execute(
@@ -116,7 +126,7 @@ def _execute(
     config: Config,
     known: baselines.Baseline,
     request: RunRequest,
-    store: Store,
+    store: Recorder,
     run: Run,
     stream: TextIO | None,
 ) -> tuple[tuple[StageResult, ...], RunStatus]:

@@ -34,12 +34,18 @@ def get_format(fmt: str) -> ReportFormat:
 
 
 def write_reports(
-    run: Run, out_dir: Path, *, env: Mapping[str, str] | None = None
+    run: Run,
+    out_dir: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    warnings: list[str] | None = None,
 ) -> dict[str, Path]:
     """Write every format into out_dir (created if needed); format name -> file written.
 
     Appends summary.md to $GITHUB_STEP_SUMMARY when it is set (`env` defaults to os.environ).
-    An unwritable directory or summary file raises LockgateError (exit 2) naming the path.
+    An unwritable directory raises LockgateError (exit 2) naming the path; so does an unwritable
+    summary file, unless `warnings` is given: then the problem is added to it and the reports
+    stand (a run's verdict must not turn into "bad input" because of a CI side channel).
     """
     env = os.environ if env is None else env
     texts = {name: fmt.render(run) for name, fmt in FORMATS.items()}  # render all before writing
@@ -50,7 +56,12 @@ def write_reports(
     written = {name: _write(out_dir / FORMATS[name].filename, text) for name, text in texts.items()}
     summary = env.get(STEP_SUMMARY_ENV)
     if summary:
-        _append_step_summary(Path(summary), texts[FormatName.MARKDOWN.value])
+        try:
+            _append_step_summary(Path(summary), texts[FormatName.MARKDOWN.value])
+        except LockgateError as exc:
+            if warnings is None:
+                raise
+            warnings.append(exc.render().removeprefix("error: ").replace("\n  fix:", ";"))
     return written
 
 

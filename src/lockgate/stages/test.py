@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from lockgate.config.options import Option, percentage
+from lockgate.config.options import Option, command, percentage
 from lockgate.model import StageResult
 from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.testrun import engine
@@ -48,6 +48,7 @@ class TestStage:
             "list[str]",
             [],
             "Replace the whole test command; {python}, {artifacts}, {project} are substituted",
+            check=command,
         ),
         Option(
             "junit_path",

@@ -124,7 +124,7 @@ class Store:
         try:
             with self._write() as conn:
                 conn.execute(sa.insert(runs).values(row))
-        except sa.exc.IntegrityError:
+        except database.Conflict:
             raise LockgateError(f"a run with id {run.id!r} is already in the store") from None
 
     def save_run(self, run: Run) -> None:

@@ -106,8 +106,8 @@ def run(
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-    except FileNotFoundError as exc:
-        raise ToolMissing(argv[0], f"install {argv[0]} (see `lockgate stages`)") from exc
+    except OSError as exc:
+        raise _not_started(argv, cwd, exc, f"install {argv[0]} (see `lockgate stages`)") from exc
     with _LIVE_LOCK:
         _LIVE[proc] = owner
         if owner in _STOPPED:  # its stage timed out while this process was being started
@@ -157,12 +157,30 @@ def start(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    except FileNotFoundError as exc:
-        raise ToolMissing(argv[0], f"install {argv[0]}") from exc
+    except OSError as exc:
+        raise _not_started(argv, cwd, exc, f"install {argv[0]}") from exc
     finally:
         if log is not None:
             sink.close()  # type: ignore[union-attr]
     return proc
+
+
+def _not_started(
+    argv: Sequence[str], cwd: Path | str | None, exc: OSError, install_hint: str
+) -> LockgateError:
+    """Why a process did not start: the folder to run in is missing, the program is missing,
+    or what is there is not a program (a folder, a data file, an empty name)."""
+    if cwd is not None and not os.path.isdir(cwd):
+        return LockgateError(
+            f"folder not found: {cwd}", hint="pass an existing folder (check the path for typos)"
+        )
+    if isinstance(exc, FileNotFoundError) and argv and argv[0]:
+        return ToolMissing(argv[0], install_hint)
+    program = repr(argv[0]) if argv else "(nothing)"
+    return LockgateError(
+        f"cannot run {program}: {exc.strerror or exc}",
+        hint="name an executable program (an absolute path, or a command on PATH)",
+    )
 
 
 def stop(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
