@@ -303,7 +303,7 @@ def test_manifests_without_a_lock_are_checked_where_pinned_and_reported(tmp_path
         ("PYSEC-2019-217", "dev-requirements.txt:1"),
     } <= ids_at(result)
     gaps = {(u.what, u.reason.split(":")[0]) for u in result.unchecked}
-    assert ("web/package.json", "1 packages not pinned to one version") in gaps
+    assert ("web/package.json", "1 package not pinned to one version") in gaps
     assert {u.what for u in result.unchecked if "no lock file" in u.reason} == {
         "web/package.json",
         "Gemfile",
@@ -321,7 +321,7 @@ def test_a_folder_without_pypi_data_never_passes_pypi_packages(tmp_path: Path) -
     result = run_stage(DepsStage, project, tmp_path, advisory_db=[str(db)])
     assert result.status is Status.WARNED and "0 of 1 packages checked" in result.summary
     (gap,) = result.unchecked
-    assert gap.what == "1 PyPI packages" and "no advisory data for PyPI" in gap.reason
+    assert gap.what == "1 PyPI package" and "no advisory data for PyPI" in gap.reason
 
 
 def test_staleness_is_judged_per_ecosystem(tmp_path: Path) -> None:

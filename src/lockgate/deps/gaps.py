@@ -93,7 +93,7 @@ def collect(
         Unchecked(
             f"{s.ecosystem} advisory data",
             f"{s.age_days} days old (newest {s.newest}), over max_advisory_age_days = "
-            f"{max_age_days}: {s.packages} packages were checked against outdated data",
+            f"{max_age_days}: {packages(s.packages)} checked against outdated data",
             s.packages,
             SYNC_FIX,
         )
@@ -101,6 +101,11 @@ def collect(
     ]
     out += [_bad_records(a) for a in answers if a.bad_records]
     return out
+
+
+def packages(n: int, kind: str = "") -> str:
+    """'1 package', '3 PyPI packages'."""
+    return f"{n} {kind + ' ' if kind else ''}package{'' if n == 1 else 's'}"
 
 
 def covered_elsewhere(
@@ -137,7 +142,7 @@ def _skipped(skipped: Sequence[SkippedDependency]) -> list[Unchecked]:
         more = f" and {len(items) - 5} more" if len(items) > 5 else ""
         out.append(
             Unchecked(
-                path, f"{len(items)} packages {text}: {', '.join(names)}{more}", len(items), fix
+                path, f"{packages(len(items))} {text}: {', '.join(names)}{more}", len(items), fix
             )
         )
     return out
@@ -161,9 +166,7 @@ def _uncovered(unchecked: Sequence[tuple[Dependency, str]]) -> list[Unchecked]:
             if why.startswith("no advisory data")
             else "make the advisory source reachable (advisory_db or the OSV service)"
         )
-        out.append(
-            Unchecked(f"{len(deps)} {eco} packages", f"{why}: {names}{more}", len(deps), fix)
-        )
+        out.append(Unchecked(packages(len(deps), eco), f"{why}: {names}{more}", len(deps), fix))
     return out
 
 
