@@ -23,6 +23,7 @@ BUILTIN: dict[str, str] = {
     "deps": "lockgate.stages.deps:DepsStage",
     "build": "lockgate.stages.build:BuildStage",
     "deploy": "lockgate.stages.deploy:DeployStage",
+    "load": "lockgate.stages.load:LoadStage",
 }
 
 _DECLARED = ("name", "description", "kind", "consumes", "provides", "needs", "options")

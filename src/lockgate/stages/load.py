@@ -1,0 +1,157 @@
+"""The `load` stage: drive the running service with Locust, hold it to latency, error and rps limits."""
+
+from __future__ import annotations
+
+import re
+import time
+from importlib import metadata
+from typing import ClassVar
+
+from lockgate.config.options import Option
+from lockgate.errors import LockgateError
+from lockgate.load import chart, runner, scenario, settings, target, thresholds
+from lockgate.load.interface import Breach, Outcome, Scenario, Summary
+from lockgate.model import Finding, Metric, Severity, StageResult, Status, Unchecked, fingerprint
+from lockgate.stages.interface import Input, StageContext, StageKind
+from lockgate.tools import proc
+
+CHART = "load-chart.html"
+_SERVING = re.compile(r"serving at (\S+)")
+
+
+class LoadStage:
+    name: ClassVar[str] = "load"
+    kind: ClassVar[StageKind] = StageKind.VERIFICATION
+    consumes: ClassVar[Input] = Input.URL
+    provides: ClassVar[Input | None] = None
+    needs: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = (
+        "Load-test the running service with Locust (a scenario, its OpenAPI GET endpoints or its "
+        "locustfile): p95/p99 latency, error rate and throughput against limits"
+    )
+    options: ClassVar[tuple[Option, ...]] = settings.OPTIONS
+
+    def available(self, ctx: StageContext) -> str | None:
+        return None if proc.which("locust") else f"Locust is missing: {runner.INSTALL_HINT}"
+
+    def cache_key(self, ctx: StageContext) -> str | None:
+        return None  # a measurement of a running service, never a cached result
+
+    def run(self, ctx: StageContext) -> StageResult:
+        start = time.monotonic()
+        url, why_not = target_url(ctx)
+        if url is None:
+            return StageResult(stage=self.name, status=Status.SKIPPED, summary=why_not)
+        try:
+            return _measure(ctx, url).with_(duration=time.monotonic() - start)
+        except LockgateError as exc:
+            where = f"{exc.where}: " if exc.where else ""
+            fix = f"; fix: {exc.hint}" if exc.hint else ""
+            return StageResult(
+                stage=self.name, status=Status.ERROR, summary=where + exc.message + fix
+            )
+
+
+def target_url(ctx: StageContext) -> tuple[str | None, str]:
+    """The URL to test (`url`/`--url`, else the deploy stage's), or None and why there is none."""
+    if ctx.options["url"]:
+        return str(ctx.options["url"]), ""
+    deployed = ctx.upstream.get("deploy")
+    if deployed is None:
+        return None, "no URL to test: pass `lockgate run --url URL`, or run it after `deploy`"
+    if deployed.status is not Status.PASSED or any(
+        f.rule_id == "deploy-failed" for f in deployed.findings
+    ):
+        return None, "no URL to test: the deploy stage did not deploy"
+    found = _SERVING.search(deployed.summary)
+    if found is None:
+        return None, "no URL to test: the deploy stage reported none; pass `lockgate run --url URL`"
+    return found.group(1), ""
+
+
+def _measure(ctx: StageContext, url: str) -> StageResult:
+    base = target.checked_url(url, allow_remote=bool(ctx.options["allow_remote"]))
+    chosen = scenario.choose(
+        ctx.project,
+        list(ctx.options["scenario"]),
+        str(ctx.options["openapi"]),
+        str(ctx.options["locustfile"]),
+    )
+    topology = settings.topology(ctx.options)
+    target.check_reachable(base)
+    outcome = runner.run(chosen, base, settings.bounds(ctx.options), topology, ctx.artifacts)
+    if outcome.foreign_urls:
+        raise LockgateError(
+            "the locustfile sent requests to another host: " + ", ".join(outcome.foreign_urls[:3]),
+            where=chosen.origin,
+            hint="use paths relative to the target (self.client.get('/path')); lockgate stopped it",
+        )
+    if outcome.summary.requests == 0:
+        raise LockgateError(
+            "Locust sent no request",
+            where=chosen.origin,
+            hint="give the locustfile a User class with at least one task",
+        )
+    (ctx.artifacts / CHART).write_text(chart.page(outcome.summary, f"Load: {base}"), "utf-8")
+    found = thresholds.breaches(outcome.summary, settings.thresholds(ctx.options))
+    return _result(ctx, base, chosen, outcome, found)
+
+
+def _result(
+    ctx: StageContext, url: str, chosen: Scenario, outcome: Outcome, found: tuple[Breach, ...]
+) -> StageResult:
+    s = outcome.summary
+    unchecked = list(chosen.unchecked)
+    if outcome.hit_request_limit:
+        unchecked.append(
+            Unchecked(
+                "load duration",
+                f"the run stopped early at max_requests = {ctx.options['max_requests']}",
+                fix="raise max_requests, or shorten duration",
+            )
+        )
+    verdict = "; ".join(b.text for b in found) or "within its limits"
+    return StageResult(
+        stage="load",
+        status=Status.WARNED if unchecked else Status.PASSED,
+        findings=tuple(_finding(ctx, url, b, s) for b in found),
+        metrics=_metrics(s),
+        artifacts=tuple(p.name for p in (*outcome.artifacts, ctx.artifacts / CHART)),
+        tool_versions=(("locust", _version()),),
+        summary=f"{s.requests} requests from {chosen.source.value} ({chosen.origin}) to {url}: "
+        f"{s.rps:.1f}/s, p95 {s.p95_ms:g} ms, {s.error_rate:.2f}% errors; {verdict}",
+        unchecked=tuple(unchecked),
+    )
+
+
+def _finding(ctx: StageContext, url: str, breach: Breach, s: Summary) -> Finding:
+    users, duration = ctx.options["users"], ctx.options["duration"]
+    return Finding(
+        stage="load",
+        tool="locust",
+        rule_id=f"load-{breach.key.replace('_', '-')}",
+        message=f"{breach.text} ({s.requests} requests, {users} users, {duration} s)",
+        severity=Severity.HIGH,
+        # each run is a new measurement: a breach in the baseline must not hide the next one
+        fingerprint=fingerprint(f"load-{breach.key}", url, ctx.run_id),
+        url=url,
+        help_text=f"Make the service meet {breach.key}, or change the limit in [stages.load].",
+    )
+
+
+def _metrics(s: Summary) -> tuple[Metric, ...]:
+    return (
+        Metric("load_requests", s.requests),
+        Metric("load_rps", round(s.rps, 2), "req/s"),
+        Metric("load_p50", s.p50_ms, "ms"),
+        Metric("load_p95", s.p95_ms, "ms"),
+        Metric("load_p99", s.p99_ms, "ms"),
+        Metric("load_error_rate", round(s.error_rate, 3), "%"),
+    )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("locust")
+    except metadata.PackageNotFoundError:
+        return "unknown"
