@@ -17,8 +17,9 @@ _KEYS = ("path", "method", "weight", "body", "json", "headers", "name")
 
 def choose(
     project: Path, entries: Sequence[Mapping[str, Any]], openapi_file: str, locustfile: str
-) -> Scenario:
-    """The first source that is there: config entries, an OpenAPI document, the project's locustfile."""
+) -> Scenario | None:
+    """The first source that is there: config entries, an OpenAPI document, the project's
+    locustfile; None when there is none. A broken one is an error naming the file and line."""
     if entries:
         requests = tuple(from_entry(e, i) for i, e in enumerate(entries, 1))
         return Scenario(ScenarioSource.CONFIG, CONFIG, requests)
@@ -30,13 +31,16 @@ def choose(
     if own.is_file():
         check_locustfile(own, project)
         return Scenario(ScenarioSource.LOCUSTFILE, _rel(own, project), locustfile=own)
-    raise LockgateError(
-        "no load scenario: no [[stages.load.scenario]] entries, no OpenAPI document "
-        f"({openapi_file or ', '.join(openapi.CANDIDATES)}) and no {locustfile}",
-        where=CONFIG,
-        hint='add [[stages.load.scenario]] entries (path = "/", weight = 1), an openapi.json, '
-        "or a locustfile.py to the project",
-    )
+    return None
+
+
+NO_SCENARIO = (
+    "no load scenario: no [[stages.load.scenario]] entries, no OpenAPI document and no locustfile"
+)
+NO_SCENARIO_FIX = (
+    'add [[stages.load.scenario]] entries (path = "/", weight = 1) to lockgate.toml, an '
+    "openapi.json, or a locustfile.py to the project"
+)
 
 
 def from_entry(entry: Mapping[str, Any], index: int) -> Request:

@@ -16,7 +16,8 @@ from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
 
 CHART = "load-chart.html"
-_SERVING = re.compile(r"serving at (\S+)")
+_SERVING = re.compile(r"serving at (\S+)")  # the deploy stage's summary names its URL
+_NO_URL_FIX = "pass `lockgate run --url http://127.0.0.1:PORT`, or run it after the deploy stage"
 
 
 class LoadStage:
@@ -32,7 +33,18 @@ class LoadStage:
     options: ClassVar[tuple[Option, ...]] = settings.OPTIONS
 
     def available(self, ctx: StageContext) -> str | None:
-        return None if proc.which("locust") else f"Locust is missing: {runner.INSTALL_HINT}"
+        if not proc.which("locust"):
+            return f"Locust is missing: {runner.INSTALL_HINT}"
+        if not ctx.options["url"]:
+            return None  # the deploy stage's URL, or none: run() says so
+        try:  # a URL given up front: bad input stops the run before any traffic
+            url = str(ctx.options["url"])
+            target.checked_url(url, allow_remote=bool(ctx.options["allow_remote"]))
+            settings.topology(ctx.options)
+            _scenario(ctx)
+        except LockgateError as exc:
+            return _text(exc)
+        return None
 
     def cache_key(self, ctx: StageContext) -> str | None:
         return None  # a measurement of a running service, never a cached result
@@ -41,15 +53,38 @@ class LoadStage:
         start = time.monotonic()
         url, why_not = target_url(ctx)
         if url is None:
-            return StageResult(stage=self.name, status=Status.SKIPPED, summary=why_not)
+            return _skipped(why_not, _NO_URL_FIX)
         try:
-            return _measure(ctx, url).with_(duration=time.monotonic() - start)
+            chosen = _scenario(ctx)
+            if chosen is None:
+                return _skipped(scenario.NO_SCENARIO, scenario.NO_SCENARIO_FIX)
+            return _measure(ctx, url, chosen).with_(duration=time.monotonic() - start)
         except LockgateError as exc:
-            where = f"{exc.where}: " if exc.where else ""
-            fix = f"; fix: {exc.hint}" if exc.hint else ""
-            return StageResult(
-                stage=self.name, status=Status.ERROR, summary=where + exc.message + fix
-            )
+            return StageResult(stage=self.name, status=Status.ERROR, summary=_text(exc))
+
+
+def _text(exc: LockgateError) -> str:
+    where = f"{exc.where}: " if exc.where else ""
+    return where + exc.message + (f"; fix: {exc.hint}" if exc.hint else "")
+
+
+def _skipped(why: str, fix: str) -> StageResult:
+    """Nothing measured: skipped with the reason, and named as not checked (never a pass)."""
+    return StageResult(
+        stage="load",
+        status=Status.SKIPPED,
+        summary=f"skipped: {why}",
+        unchecked=(Unchecked("load on the running service", why, fix=fix),),
+    )
+
+
+def _scenario(ctx: StageContext) -> Scenario | None:
+    return scenario.choose(
+        ctx.project,
+        list(ctx.options["scenario"]),
+        str(ctx.options["openapi"]),
+        str(ctx.options["locustfile"]),
+    )
 
 
 def target_url(ctx: StageContext) -> tuple[str | None, str]:
@@ -69,14 +104,8 @@ def target_url(ctx: StageContext) -> tuple[str | None, str]:
     return found.group(1), ""
 
 
-def _measure(ctx: StageContext, url: str) -> StageResult:
+def _measure(ctx: StageContext, url: str, chosen: Scenario) -> StageResult:
     base = target.checked_url(url, allow_remote=bool(ctx.options["allow_remote"]))
-    chosen = scenario.choose(
-        ctx.project,
-        list(ctx.options["scenario"]),
-        str(ctx.options["openapi"]),
-        str(ctx.options["locustfile"]),
-    )
     topology = settings.topology(ctx.options)
     target.check_reachable(base)
     outcome = runner.run(chosen, base, settings.bounds(ctx.options), topology, ctx.artifacts)
