@@ -44,6 +44,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--history", action="store_true", help="secrets: also scan the whole git history"
     )
+    p.add_argument(
+        "--url",
+        default=None,
+        metavar="URL",
+        help="the running service the accessibility and load stages check "
+        "(default: the deploy stage's URL)",
+    )
     p.set_defaults(func=execute)
 
 
@@ -58,12 +65,26 @@ def _print_unchecked(result: StageResult, stream: Any) -> None:
         print(f"  {result.stage}: … {more} more not-checked item(s) in the report", file=stream)
 
 
+def _url_overrides(url: str) -> dict[str, dict[str, Any]]:
+    """`url` for every stage that checks a running service (consumes a URL, has a `url` option)."""
+    from lockgate.stages.interface import Input
+    from lockgate.stages.registry import all_stages
+
+    return {
+        name: {"url": url}
+        for name, cls in all_stages().items()
+        if cls.consumes is Input.URL and any(o.name == "url" for o in cls.options)
+    }
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in text.split(",") if n.strip())
 
 
 def execute(args: argparse.Namespace) -> int:
-    overrides = {"secrets": {"history": True}} if args.history else {}
+    overrides: dict[str, dict[str, Any]] = {"secrets": {"history": True}} if args.history else {}
+    if args.url is not None:
+        overrides.update(_url_overrides(args.url))
     request = RunRequest(
         project=Path(args.path),
         only=_names(args.only),

@@ -24,6 +24,7 @@ BUILTIN: dict[str, str] = {
     "build": "lockgate.stages.build:BuildStage",
     "deploy": "lockgate.stages.deploy:DeployStage",
     "load": "lockgate.stages.load:LoadStage",
+    "accessibility": "lockgate.stages.accessibility:AccessibilityStage",
 }
 
 _DECLARED = ("name", "description", "kind", "consumes", "provides", "needs", "options")

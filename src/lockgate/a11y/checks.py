@@ -1,0 +1,155 @@
+"""Barriers rule engines miss, checked in the browser: page basics and link text (in the page),
+keyboard reachability, focus traps and visible focus (real Tab presses), reflow at 320 CSS px."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lockgate.a11y import pagejs
+from lockgate.a11y.interface import Impact, Issue, Standard
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+LOCKGATE = "lockgate"
+MAX_TABS = 300  # a page with more stops is walked this far (the rest is reported unchecked)
+REFLOW_WIDTH = 320
+VAGUE_LINK_TEXT = (
+    "click here",
+    "click",
+    "here",
+    "more",
+    "read more",
+    "learn more",
+    "find out more",
+    "more info",
+    "more information",
+    "details",
+    "link",
+    "this link",
+    "this page",
+    "continue reading",
+    "go",
+)
+_HELP = {
+    "1.3.1": "https://www.w3.org/WAI/WCAG22/Understanding/info-and-relationships",
+    "1.4.10": "https://www.w3.org/WAI/WCAG22/Understanding/reflow",
+    "2.1.1": "https://www.w3.org/WAI/WCAG22/Understanding/keyboard",
+    "2.1.2": "https://www.w3.org/WAI/WCAG22/Understanding/no-keyboard-trap",
+    "2.4.1": "https://www.w3.org/WAI/WCAG22/Understanding/bypass-blocks",
+    "2.4.2": "https://www.w3.org/WAI/WCAG22/Understanding/page-titled",
+    "2.4.4": "https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context",
+    "2.4.7": "https://www.w3.org/WAI/WCAG22/Understanding/focus-visible",
+    "3.1.1": "https://www.w3.org/WAI/WCAG22/Understanding/language-of-page",
+}
+
+
+def _issue(
+    page: Page, rule: str, criteria: tuple[str, ...], impact: Impact, raw: Any, message: str
+) -> Issue:
+    return Issue(
+        engine=LOCKGATE,
+        rule_id=rule,
+        criteria=criteria,
+        impact=impact,
+        page=page.url,
+        selector=str(raw["selector"]),
+        snippet=str(raw.get("snippet", "")),
+        message=message,
+        help_url=_HELP.get(criteria[0], "") if criteria else "",
+    )
+
+
+class PageChecks:
+    """Language, title, main landmark, skip link, heading order, vague link text, mouse-only controls."""
+
+    name = LOCKGATE
+
+    def run(self, page: Page, standard: Standard) -> list[Issue]:
+        raw: list[dict[str, Any]] = page.evaluate(pagejs.PAGE_CHECKS_FN, list(VAGUE_LINK_TEXT))
+        return [
+            _issue(page, r["rule"], tuple(r["criteria"]), Impact(r["impact"]), r, r["message"])
+            for r in raw
+        ]
+
+
+class Keyboard:
+    """Tabs through the page: a focus trap (2.1.2) and focus with no visible indicator (2.4.7)."""
+
+    name = LOCKGATE
+
+    def run(self, page: Page, standard: Standard) -> list[Issue]:
+        stops: list[dict[str, Any]] = page.evaluate(pagejs.FOCUSABLES_FN)
+        looks = {s["selector"]: s["look"] for s in stops}
+        seen: list[str] = []
+        issues: list[Issue] = []
+        for _ in range(min(len(stops) + 2, MAX_TABS)):
+            page.keyboard.press("Tab")
+            focused: dict[str, Any] | None = page.evaluate(pagejs.FOCUSED_FN)
+            if focused is None:  # Chromium focuses the document after the last stop: walk done
+                break
+            if focused["frame"]:  # Tab moves inside a frame's own document
+                continue
+            sel = focused["selector"]
+            if sel in seen:  # back to a stop without leaving the page: a trap
+                issues.append(self._trap(page, focused, seen[seen.index(sel) :], len(looks)))
+                break
+            seen.append(sel)
+            unfocused = looks.get(sel)
+            if (
+                standard is not Standard.WCAG2A  # 2.4.7 is level AA
+                and unfocused == focused["look"]
+                and focused["bare"]
+            ):
+                issues.append(self._invisible(page, focused))
+        return issues
+
+    def _trap(self, page: Page, focused: dict[str, Any], cycle: list[str], total: int) -> Issue:
+        return _issue(
+            page,
+            "focus-trap",
+            ("2.1.2",),
+            Impact.CRITICAL,
+            focused,
+            f"Keyboard focus is trapped: Tab cycles through {len(cycle)} element(s) and never"
+            f" reaches the other {max(total - len(cycle), 0)} or leaves the page",
+        )
+
+    def _invisible(self, page: Page, focused: dict[str, Any]) -> Issue:
+        return _issue(
+            page,
+            "focus-visible",
+            ("2.4.7",),
+            Impact.SERIOUS,
+            focused,
+            "Nothing shows where keyboard focus is on this element (no outline or style change on"
+            " :focus): give it a visible focus style",
+        )
+
+
+class Reflow:
+    """At 320 CSS px wide, the page must not scroll sideways (1.4.10); scroll containers are exempt."""
+
+    name = LOCKGATE
+
+    def run(self, page: Page, standard: Standard) -> list[Issue]:
+        if standard is Standard.WCAG2A:
+            return []  # 1.4.10 is level AA
+        size = page.viewport_size or {"width": 1280, "height": 800}
+        page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+        try:
+            raw: list[dict[str, Any]] = page.evaluate(pagejs.REFLOW_FN)
+        finally:
+            page.set_viewport_size(size)
+        return [
+            _issue(
+                page,
+                "reflow",
+                ("1.4.10",),
+                Impact.SERIOUS,
+                r,
+                f"At {REFLOW_WIDTH} CSS px wide this element reaches {r['right']} px, so the page"
+                " scrolls sideways: let it wrap or shrink (max-width: 100%)",
+            )
+            for r in raw
+        ]

@@ -1,0 +1,221 @@
+"""JavaScript run inside the page: lockgate's helpers (selector, snippet) and its own checks.
+
+Kept as Python strings so the package needs no data files; each `*_FN` is a function expression
+for Playwright's `page.evaluate`.
+"""
+
+from __future__ import annotations
+
+# Installed before the page's own scripts (an init script): window.__lockgate.
+HELPERS = r"""
+(() => {
+  if (window.__lockgate) return;
+  const esc = (s) => CSS.escape(s);
+  const root = (el) => (!(el instanceof Element) || el.localName === 'head' ? document.documentElement : el);
+  function selector(el) {
+    el = root(el);
+    const parts = [];
+    while (el && el.nodeType === 1 && el !== document.documentElement) {
+      if (el.id && document.querySelectorAll('#' + esc(el.id)).length === 1) {
+        parts.unshift('#' + esc(el.id));
+        return parts.join(' > ');
+      }
+      let part = el.localName;
+      const parent = el.parentElement;
+      if (parent) {
+        const same = Array.from(parent.children).filter((c) => c.localName === el.localName);
+        if (same.length > 1) part += ':nth-of-type(' + (same.indexOf(el) + 1) + ')';
+      }
+      parts.unshift(part);
+      el = parent;
+    }
+    parts.unshift('html');
+    return parts.join(' > ');
+  }
+  function snippet(el) {
+    el = root(el);
+    const html = el.outerHTML || '';
+    const open = html.slice(0, html.indexOf('>') + 1);
+    return (html.length > 300 || el === document.documentElement ? open : html).slice(0, 300);
+  }
+  function shown(el) {
+    if (!el.checkVisibility({ visibilityProperty: true, opacityProperty: false })) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  }
+  function name(el) {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) {
+      const text = by.split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join(' ');
+      if (text.trim()) return text;
+    }
+    const label = el.getAttribute('aria-label');
+    if (label && label.trim()) return label;
+    const alts = Array.from(el.querySelectorAll('img[alt]')).map((i) => i.getAttribute('alt')).join(' ');
+    return (el.textContent || '') + ' ' + alts;
+  }
+  window.__lockgate = { selector, snippet, shown, name };
+})();
+"""
+
+AXE_FN = r"""
+async (opts) => {
+  const L = window.__lockgate;
+  const result = await axe.run(document, opts);
+  const out = [];
+  for (const v of result.violations) {
+    for (const n of v.nodes) {
+      let el = null;
+      try {
+        if (n.target.length === 1 && typeof n.target[0] === 'string') el = document.querySelector(n.target[0]);
+      } catch (e) { el = null; }
+      out.push({
+        id: v.id, impact: n.impact || v.impact || 'moderate', tags: v.tags, helpUrl: v.helpUrl,
+        message: v.help + (n.failureSummary ? ': ' + n.failureSummary : ''),
+        selector: el ? L.selector(el) : n.target.flat(Infinity).join(' >>> '),
+        snippet: el ? L.snippet(el) : (n.html || '').slice(0, 300),
+      });
+    }
+  }
+  return out;
+}
+"""
+
+HTMLCS_FN = r"""
+(standard) => new Promise((resolve, reject) => {
+  const L = window.__lockgate;
+  try {
+    HTMLCS.process(standard, document, () => {
+      resolve(HTMLCS.getMessages().filter((m) => m.type === HTMLCS.ERROR).map((m) => ({
+        code: m.code, message: m.msg, selector: L.selector(m.element), snippet: L.snippet(m.element),
+      })));
+    }, (e) => reject(new Error('HTML_CodeSniffer failed: ' + e)));
+  } catch (e) { reject(e); }
+})
+"""
+
+# lockgate's own checks on the loaded page: language, title, main landmark, skip link, heading
+# order, link text that says nothing alone, interactive elements the keyboard cannot reach.
+PAGE_CHECKS_FN = r"""
+(vague) => {
+  const L = window.__lockgate;
+  const out = [];
+  const add = (rule, criteria, impact, el, message) =>
+    out.push({ rule, criteria, impact, selector: L.selector(el), snippet: L.snippet(el), message });
+  const html = document.documentElement;
+  const lang = (html.getAttribute('lang') || html.getAttribute('xml:lang') || '').trim();
+  if (!lang) add('page-language', ['3.1.1'], 'serious', html, 'The page does not say its language: add lang="en" (or the right code) to <html>');
+  else if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(lang)) add('page-language', ['3.1.1'], 'serious', html, `lang="${lang}" is not a language code such as "en" or "en-GB"`);
+  if (!document.title.trim()) add('page-title', ['2.4.2'], 'serious', html, 'The page has no title: add a <title> that says what the page is for');
+  const mains = document.querySelectorAll('main, [role="main"]');
+  if (!mains.length) add('main-landmark', ['1.3.1'], 'moderate', html, 'The page has no main landmark: wrap its main content in <main>');
+  const navs = Array.from(document.querySelectorAll('nav, [role="navigation"]')).filter(L.shown);
+  if (navs.length) {
+    const links = Array.from(document.querySelectorAll('a[href^="#"]'));
+    const firstFocusable = Array.from(document.querySelectorAll('a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]'))
+      .find((e) => e.tabIndex >= 0 && !e.disabled);
+    const skip = firstFocusable && firstFocusable.matches('a[href^="#"]') && firstFocusable.getAttribute('href').length > 1 ? firstFocusable : null;
+    if (!skip) {
+      add('skip-link', ['2.4.1'], 'moderate', firstFocusable || html, 'The page has navigation but no skip link: make the first link "Skip to main content" pointing at the main content');
+    } else {
+      const id = decodeURIComponent(skip.getAttribute('href').slice(1));
+      if (!document.getElementById(id) && !document.getElementsByName(id).length)
+        add('skip-link-target', ['2.4.1'], 'serious', skip, `The skip link points at #${id}, which is not on the page`);
+    }
+    void links;
+  }
+  let previous = 0;
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]')) {
+    if (!L.shown(h)) continue;
+    const level = h.getAttribute('role') === 'heading' ? Number(h.getAttribute('aria-level') || 2) : Number(h.localName[1]);
+    if (previous && level > previous + 1)
+      add('heading-order', ['1.3.1'], 'moderate', h, `Heading level ${level} follows level ${previous}: headings skip a level`);
+    previous = level;
+  }
+  for (const a of document.querySelectorAll('a[href]')) {
+    if (!L.shown(a)) continue;
+    const text = L.name(a).toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    if (vague.includes(text))
+      add('link-text', ['2.4.4'], 'moderate', a, `The link text "${text}" says nothing on its own: say where the link goes (or add visually hidden text)`);
+  }
+  const composite = '[role="listbox"], [role="menu"], [role="menubar"], [role="tree"], [role="grid"], [role="tablist"], [role="radiogroup"], [role="toolbar"], [role="combobox"]';
+  const roles = 'button, link, checkbox, radio, switch, tab, menuitem, option, slider, spinbutton, textbox, combobox, treeitem'.split(', ');
+  for (const el of document.querySelectorAll('[onclick], [role]')) {
+    const role = el.getAttribute('role');
+    if (!el.hasAttribute('onclick') && !roles.includes(role)) continue;
+    if (el.tabIndex >= 0 || el.disabled || el.getAttribute('aria-disabled') === 'true' || !L.shown(el)) continue;
+    if (el.closest(composite) && el.closest(composite) !== el) continue;
+    if (el.closest('a[href], button, label, summary, [tabindex]:not([tabindex^="-"])')) continue;
+    add('keyboard-unreachable', ['2.1.1'], 'serious', el, 'This control reacts to the mouse but Tab never reaches it: use a <button> or <a href>, or add tabindex="0" and key handlers');
+  }
+  for (const el of document.querySelectorAll('a[href][tabindex^="-"], button[tabindex^="-"], input[tabindex^="-"], select[tabindex^="-"], textarea[tabindex^="-"]')) {
+    if (el.disabled || !L.shown(el) || el.closest(composite) || el.closest('[aria-hidden="true"], [inert]')) continue;
+    add('keyboard-unreachable', ['2.1.1'], 'serious', el, 'tabindex="-1" takes this visible control out of the Tab order: remove it');
+  }
+  return out;
+}
+"""
+
+# The elements Tab should reach, each with its style when not focused.
+FOCUSABLES_FN = r"""
+() => {
+  const L = window.__lockgate;
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  const q = 'a[href], area[href], button, input:not([type="hidden"]), select, textarea, summary, iframe, [tabindex], [contenteditable="true"], [contenteditable=""]';
+  return Array.from(document.querySelectorAll(q))
+    .filter((el) => el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') && L.shown(el))
+    .map((el) => ({ selector: L.selector(el), look: window.__lockgateLook(el) }));
+}
+"""
+
+# How an element looks (the properties a focus indicator changes), on it and its parent.
+LOOK = r"""
+(() => {
+  const props = ['outline-style', 'outline-width', 'outline-color', 'box-shadow', 'border-top-color',
+    'border-bottom-color', 'border-bottom-width', 'background-color', 'color', 'text-decoration-line'];
+  const of = (el, pseudo) => { const s = getComputedStyle(el, pseudo); return props.map((p) => s.getPropertyValue(p)).join('|'); };
+  window.__lockgateLook = (el) => [of(el), of(el, '::before'), of(el, '::after'), el.parentElement ? of(el.parentElement) : ''].join('#');
+})();
+"""
+
+# The focused element after a Tab press, with its look once its transitions have finished.
+FOCUSED_FN = r"""
+async () => {
+  const L = window.__lockgate;
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const anims = el.getAnimations ? el.getAnimations() : [];
+  if (anims.length) await Promise.race([Promise.all(anims.map((a) => a.finished)), new Promise((r) => setTimeout(r, 1000))]);
+  const outline = getComputedStyle(el);
+  const bare = outline.outlineStyle === 'none' || outline.outlineWidth === '0px';
+  return { selector: L.selector(el), snippet: L.snippet(el), look: window.__lockgateLook(el), bare,
+    frame: el.localName === 'iframe' || el.localName === 'frame' };
+}
+"""
+
+# At the current (narrow) viewport: the innermost elements that stick out to the right.
+REFLOW_FN = r"""
+() => {
+  const L = window.__lockgate;
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return [];
+  const scrolls = (el) => { const o = getComputedStyle(el).overflowX; return o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip'; };
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (wide.length > 2000) break;
+    const r = el.getBoundingClientRect();
+    if (r.right <= width + 1 || r.width === 0) continue;
+    let inside = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (scrolls(p)) { inside = true; break; }
+    if (!inside) wide.push(el);
+  }
+  const leaves = wide.filter((el) => !wide.some((o) => o !== el && el.contains(o)));
+  return leaves.slice(0, 3).map((el) => ({ selector: L.selector(el), snippet: L.snippet(el),
+    right: Math.round(el.getBoundingClientRect().right) }));
+}
+"""
+
+# Same-origin links of the page, for the crawl.
+LINKS_FN = r"""
+() => Array.from(document.querySelectorAll('a[href], area[href]')).map((a) => a.href)
+"""
