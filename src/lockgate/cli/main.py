@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "metrics": "DORA's four keys from production deployments, commits and incidents",
     "incident": "record incidents (open, resolve, list)",
     "import": "import delivery history: git tags, deployments, incidents",
+    "serve": "the delivery dashboard: pages, JSON API and Prometheus /metrics",
 }
 
 

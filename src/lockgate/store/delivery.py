@@ -75,7 +75,7 @@ def timeline(
         .limit(1)
     )
     after = sa.select(*columns).where(mine, at >= since).order_by(at, d.id)
-    rows = [*conn.execute(before), *conn.execute(after)]
+    rows = [*conn.execute(before).all(), *conn.execute(after).all()]
     return [_light(r, service, environment, conn) for r in rows]
 
 
@@ -220,7 +220,7 @@ def lead_seconds(
     query = sa.select(c.lead_seconds).where(
         c.service == service, c.deployed_at >= since, c.deployed_at < until
     )
-    return [float(v) for v in conn.execute(query).scalars()]
+    return list(conn.execute(query).scalars().all())  # all() at once: far faster than iterating
 
 
 def shipped_by(conn: sa.Connection, service: str, sha_prefix: str) -> int | None:

@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages with SVG charts, a JSON API and Prometheus metrics."""

@@ -1,0 +1,321 @@
+"""The Starlette application: pages (no JavaScript), the JSON API, /metrics, security headers.
+
+Read-only: every route reads the store; nothing here writes. Strings from the store (service
+names, incident titles, versions) are escaped by Jinja2's autoescaping and by charts.svg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from lockgate.errors import LockgateError
+from lockgate.metrics import bands, render
+from lockgate.metrics.model import Key, ServiceKeys, Week, Window
+from lockgate.metrics.timeparse import duration, parse_bound, show
+from lockgate.web import prometheus
+from lockgate.web.charts import Chart, svg
+from lockgate.web.data import Dashboard
+from lockgate.web.openapi import OPENAPI
+
+HERE = Path(__file__).parent
+HEADERS = {
+    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+ASGIApp = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+class SecurityHeaders:
+    """Adds HEADERS to every HTTP response (pages, API, static files, errors)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                extra = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
+def create_app(dashboard: Dashboard, year: int | None = None) -> Starlette:
+    """The dashboard over `dashboard`'s store; `year`: the DORA report year pages show."""
+    shown_year = year or bands.years()[-1]
+    templates = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+    )
+    views = _Views(dashboard, templates, shown_year)
+    app = Starlette(
+        routes=[
+            Route("/", views.services),
+            Route("/services/{name:path}", views.service),
+            Route("/api/v1/services", views.api_services),
+            Route("/api/v1/metrics", views.api_metrics),
+            Route("/api/v1/openapi.json", views.openapi),
+            Route("/metrics", views.prometheus),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        lifespan=_closing(dashboard),
+    )
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _closing(dashboard: Dashboard) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            dashboard.close()
+
+    return lifespan
+
+
+class _Views:
+    def __init__(self, dashboard: Dashboard, templates: Environment, year: int) -> None:
+        self.d = dashboard
+        self.templates = templates
+        self.year = year
+        self.source = next(r.source for r in bands.reports() if r.year == year)
+
+    def _window(self, request: Request) -> Window:
+        q = request.query_params
+        try:
+            since = parse_bound(q["since"], end=False) if q.get("since") else None
+            until = parse_bound(q["until"], end=True) if q.get("until") else None
+        except ValueError as exc:
+            raise _BadRequest(str(exc)) from None
+        try:
+            return self.d.window(since, until)
+        except LockgateError as exc:
+            raise _BadRequest(exc.message) from None
+
+    def _page(self, name: str, window: Window, status: int = 200, **values: Any) -> HTMLResponse:
+        body = self.templates.get_template(name).render(
+            window_text=f"{show(window.since)} to {show(window.until)}",
+            days=f"{window.days:.0f}",
+            year=self.year,
+            source=self.source,
+            **values,
+        )
+        return HTMLResponse(body, status_code=status)
+
+    def services(self, request: Request) -> Response:
+        try:
+            window = self._window(request)
+        except _BadRequest as exc:
+            return self._error(exc.message, 400)
+        rows = [_row(k, self.year) for k in self.d.all_keys(window)]
+        return self._page(
+            "services.html.j2", window, title="All services", rows=rows, api="/api/v1/metrics"
+        )
+
+    def service(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            window = self._window(request)
+        except _BadRequest as exc:
+            return self._error(exc.message, 400)
+        page = self.d.service_page(name, window)
+        if page is None:
+            return self._error(f"No service named '{name}' in the store.", 404)
+        k = page.keys
+        return self._page(
+            "service.html.j2",
+            window,
+            title=f"Service {name}",
+            service=name,
+            api=f"/api/v1/metrics?service={name}",
+            years=bands.years(),
+            keys=_key_rows(k),
+            warnings=k.warnings,
+            charts=_charts(k.weekly),
+            deployments=[_deployment_row(d) for d in page.deployments],
+            incidents=[_incident_row(i) for i in page.incidents],
+        )
+
+    def _error(self, message: str, status: int) -> HTMLResponse:
+        window = self.d.window()
+        return self._page(
+            "error.html.j2",
+            window,
+            status,
+            title="Not here",
+            message=message,
+            api="/api/v1/metrics",
+        )
+
+    def api_services(self, request: Request) -> Response:
+        return JSONResponse({"services": self.d.services()})
+
+    def api_metrics(self, request: Request) -> Response:
+        try:
+            window = self._window(request)
+        except _BadRequest as exc:
+            return JSONResponse({"error": exc.message}, status_code=400)
+        wanted = request.query_params.get("service")
+        if wanted is not None and wanted not in self.d.services():
+            return JSONResponse({"error": f"no service named '{wanted}'"}, status_code=404)
+        names = [wanted] if wanted is not None else self.d.services()
+        keys = [self.d.keys(n, window) for n in names]
+        return JSONResponse(render.to_json(keys, window, self.d.now(), self.year))
+
+    def openapi(self, request: Request) -> Response:
+        return JSONResponse(OPENAPI)
+
+    def prometheus(self, request: Request) -> Response:
+        window = self.d.window()
+        text = prometheus.render(self.d.all_keys(window), window.days)
+        return Response(text, media_type=prometheus.CONTENT_TYPE)
+
+
+class _BadRequest(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- view models ---------------------------------------------------------------------------
+
+
+def _band(k: ServiceKeys, key: Key, year: int) -> tuple[str | None, str]:
+    band = next(b for b in k.bands[key] if b.year == year)
+    if band.level is None:
+        return None, f"no level ({year}: {band.report_text})"
+    return band.level, f"{band.level} ({year}: {band.report_text})"
+
+
+def _values(k: ServiceKeys) -> dict[Key, str]:
+    lt, tr, cf = k.lead_time.stats, k.time_to_restore.stats, k.change_failure
+    return {
+        Key.DEPLOYMENT_FREQUENCY: f"{k.deployment_frequency.deployments} "
+        f"({k.deployment_frequency.per_week:.2f} a week)",
+        Key.LEAD_TIME: "-" if lt.median is None else duration(lt.median),
+        Key.CHANGE_FAILURE_RATE: "-" if cf.rate is None else f"{cf.rate:.0%}",
+        Key.TIME_TO_RESTORE: "-" if tr.median is None else duration(tr.median),
+    }
+
+
+def _row(k: ServiceKeys, year: int) -> dict[str, Any]:
+    values = _values(k)
+    cells = []
+    for key in Key:
+        level, text = _band(k, key, year)
+        cells.append({"value": values[key], "level": level, "band": text})
+    return {"service": k.service, "cells": cells, "unchecked": sum(w.count for w in k.warnings)}
+
+
+_NAMES = {
+    Key.DEPLOYMENT_FREQUENCY: "deployment frequency",
+    Key.LEAD_TIME: "lead time for changes",
+    Key.CHANGE_FAILURE_RATE: "change failure rate",
+    Key.TIME_TO_RESTORE: "time to restore",
+}
+
+
+def _key_rows(k: ServiceKeys) -> list[dict[str, Any]]:
+    values = _values(k)
+    lt, tr, cf = k.lead_time, k.time_to_restore, k.change_failure
+    more = {
+        Key.DEPLOYMENT_FREQUENCY: [],
+        Key.LEAD_TIME: [
+            f"p90 {duration(lt.stats.p90)}" if lt.stats.p90 is not None else "",
+            f"{lt.stats.count} commits; {lt.excluded_nonpositive} with lead time <= 0 left out",
+        ],
+        Key.CHANGE_FAILURE_RATE: [
+            f"{cf.failures} of {cf.deployments} deployments: {cf.failed} failed, "
+            f"{cf.rolled_back} rolled back, {cf.caused_incident} caused an incident"
+        ],
+        Key.TIME_TO_RESTORE: [
+            f"p90 {duration(tr.stats.p90)}" if tr.stats.p90 is not None else "",
+            f"{tr.stats.count} restores; {tr.unrestored} not restored yet",
+        ],
+    }
+    return [
+        {
+            "name": _NAMES[key],
+            "value": values[key],
+            "more": [m for m in more[key] if m],
+            "bands": k.bands[key],
+        }
+        for key in Key
+    ]
+
+
+def _charts(weekly: tuple[Week, ...]) -> list[dict[str, Any]]:
+    labels = tuple(f"{w.since:%Y-%m-%d}" for w in weekly)
+    specs: list[tuple[str, str, tuple[float | None, ...], Callable[[float], str]]] = [
+        ("deploys", "Production deployments a week", tuple(float(w.deployments) for w in weekly), _count),
+        ("lead", "Lead time for changes, weekly median", tuple(w.lead_time_median for w in weekly), duration),
+        ("cfr", "Change failure rate a week", tuple(w.change_failure_rate for w in weekly), _percent),
+        ("restore", "Time to restore, weekly median", tuple(w.time_to_restore_median for w in weekly), duration),
+    ]  # fmt: skip
+    charts = []
+    for ident, title, values, show_value in specs:
+        chart = Chart(ident, title, labels, values, show_value)
+        charts.append(
+            {
+                "title": title,
+                "svg": svg(chart),
+                "rows": list(zip(labels, chart.shown(), strict=True)),
+            }
+        )
+    return charts
+
+
+def _count(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _deployment_row(d: Any) -> dict[str, Any]:
+    at: datetime = d.finished or d.started
+    return {
+        "id": d.id,
+        "version": d.version,
+        "commit": d.commit,
+        "status": d.status.value,
+        "at": show(at),
+        "by": d.triggered_by,
+    }
+
+
+def _incident_row(i: Any) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "title": i.title,
+        "environment": i.environment,
+        "opened": show(i.opened),
+        "resolved": show(i.resolved) if i.resolved else "open",
+    }

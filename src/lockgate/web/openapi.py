@@ -1,0 +1,79 @@
+"""The JSON API described in OpenAPI 3.1 (served at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_WINDOW_PARAMS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": text,
+        "schema": {"type": "string"},
+    }
+    for name, text in (
+        ("since", "first day (YYYY-MM-DD) or ISO 8601 time; default: 90 days before until"),
+        ("until", "last day (included) or ISO 8601 time; default: now"),
+    )
+]
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "lockgate delivery dashboard API",
+        "version": "1",
+        "description": "Read-only: DORA's four keys per service from lockgate's store.",
+    },
+    "paths": {
+        "/api/v1/services": {
+            "get": {
+                "summary": "Every service with deployments or incidents in the store",
+                "responses": {
+                    "200": {
+                        "description": "service names",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "services": {"type": "array", "items": {"type": "string"}}
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/api/v1/metrics": {
+            "get": {
+                "summary": "The four keys (document lockgate-metrics/1, as `lockgate metrics --json`)",
+                "parameters": [
+                    {
+                        "name": "service",
+                        "in": "query",
+                        "required": False,
+                        "description": "one service (default: all)",
+                        "schema": {"type": "string"},
+                    },
+                    *_WINDOW_PARAMS,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the lockgate-metrics/1 document (see the README)",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "400": {"description": "a bad since/until"},
+                    "404": {"description": "no such service"},
+                },
+            }
+        },
+        "/metrics": {
+            "get": {
+                "summary": "The four keys per service in the Prometheus text format",
+                "responses": {"200": {"description": "text/plain; version=0.0.4"}},
+            }
+        },
+    },
+}
