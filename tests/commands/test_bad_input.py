@@ -262,7 +262,7 @@ def test_a_store_url_naming_a_system_file_never_suggests_moving_it(tmp_path: Pat
 
 
 def test_stages_escapes_config_strings_as_run_does(tmp_path: Path) -> None:
-    config = '[stages.secrets]\ngitleaks_path = "/nowhere/\\u001b[2J\\u001b]0;pwned\\u0007gl"\n'
+    config = '[stages.test]\npython = "/nowhere/\\u001b[2J\\u001b]0;pwned\\u0007py"\n'
     done = lockgate("stages", str(project_with(tmp_path, config)))
     assert done.returncode == 0, done.stderr
     assert "/nowhere/" in done.stdout  # the reason is shown...
