@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,24 +110,34 @@ HISTORY = """Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,95%,Total 
 1001,2,,Aggregated,10.000000,1.000000,4,12,10
 1002,2,,Aggregated,20.000000,0.000000,5,15,30
 """
-STATS = """Type,Name,Request Count,Failure Count,Requests/s,50%,95%,99%,100%
-GET,/a,20,1,10.0,4,12,14,20
-,Aggregated,30,2,15.5,5,15,19,25
-"""
+STATS = [
+    {
+        "name": "/a",
+        "num_requests": 60,
+        "num_failures": 1,
+        "start_time": 100.0,
+        "last_request_timestamp": 102.0,
+        "max_response_time": 31.7,
+        "response_times": {"4": 30, "10": 27, "20": 2, "30": 1},
+    },
+    {
+        "name": "/b",
+        "num_requests": 40,
+        "num_failures": 2,
+        "start_time": 100.5,
+        "last_request_timestamp": 104.0,
+        "max_response_time": 12.0,
+        "response_times": {"4": 20, "10": 20},
+    },
+]
 
 
-def test_stats_read_back_from_locusts_csv(tmp_path: Path) -> None:
-    (tmp_path / "s.csv").write_text(STATS)
+def test_stats_read_back_from_locusts_json_and_history(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text(json.dumps(STATS))
     (tmp_path / "h.csv").write_text(HISTORY)
-    s = results.read(tmp_path / "s.csv", tmp_path / "h.csv")
-    assert (s.requests, s.failures, s.rps, s.p95_ms, s.p99_ms, s.max_ms) == (
-        30,
-        2,
-        15.5,
-        15,
-        19,
-        25,
-    )
+    s = results.read(tmp_path / "s.json", tmp_path / "h.csv")
+    assert (s.requests, s.failures, s.rps, s.max_ms) == (100, 3, 25.0, 31.7)
+    assert (s.p50_ms, s.p95_ms, s.p99_ms) == (10, 10, 30)  # as locust.stats computes them
     assert [(p.time, p.users, p.rps, p.p95_ms) for p in s.timeline] == [
         (0, 0, 0, None),
         (1, 2, 10, 12),
@@ -136,7 +147,7 @@ def test_stats_read_back_from_locusts_csv(tmp_path: Path) -> None:
 
 def test_missing_stats_are_an_error_not_zero(tmp_path: Path) -> None:
     with pytest.raises(LockgateError, match="no statistics"):
-        results.read(tmp_path / "s.csv", tmp_path / "h.csv")
+        results.read(tmp_path / "s.json", tmp_path / "h.csv")
 
 
 def test_chart_is_self_contained_svg() -> None:

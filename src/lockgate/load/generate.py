@@ -18,11 +18,13 @@ class LockgateUser(FastHttpUser):
 _TASK = """
     @task({weight})
     def request_{index}(self):
+        _lg_before()
         self.client.request({method!r}, {path!r}, name={name!r}{extra})
 """
 
-# Runs in every Locust process: counts requests, stops the run at the request bound, stops it
-# when the locustfile sends anything to another origin, and says what it saw on the way out.
+# Runs in every Locust process: counts requests, stops the run at the request bound (before
+# sending, for lockgate's own tasks; after, for a project's locustfile), stops it when the
+# locustfile sends anything to another origin, and says what it saw on the way out.
 GUARD = """
 
 # --- lockgate's guard: traffic only to the target, at most max_requests per process ----------
@@ -32,10 +34,11 @@ from urllib.parse import urlsplit as _lg_urlsplit
 
 import gevent as _lg_gevent
 from locust import events as _lg_events
+from locust.exception import StopUser as _LgStopUser
 
 _LG_TARGET = {target!r}
 _LG_MAX = {max_requests!r}
-_LG = {{"count": 0, "foreign": [], "limit": False, "env": None, "stopping": False}}
+_LG = {{"sent": 0, "count": 0, "foreign": [], "limit": False, "env": None, "stopping": False}}
 
 
 def _lg_origin(url):
@@ -63,6 +66,14 @@ def _lg_stop():
     if not _LG["stopping"] and env is not None and env.runner is not None:
         _LG["stopping"] = True
         _lg_gevent.spawn(env.runner.quit)
+
+
+def _lg_before():
+    if _LG["sent"] >= _LG_MAX:
+        _LG["limit"] = True
+        _lg_stop()
+        raise _LgStopUser()
+    _LG["sent"] += 1
 
 
 @_lg_events.request.add_listener

@@ -41,7 +41,7 @@ def run(scenario: Scenario, target: str, bounds: Bounds, topology: Topology, out
             where=_where(scenario),
             hint="fix the locustfile (the full output is in the stage's locust.log)",
         )
-    summary = results.read(out / f"{STATS}_stats.csv", out / f"{STATS}_stats_history.csv")
+    summary = results.read(out / f"{STATS}.json", out / f"{STATS}_stats_history.csv")
     foreign, limited = _guard_reports(out)
     made = [out / LOG, *files, *sorted(out.glob(f"{STATS}*"))]
     return Outcome(summary, tuple(p for p in made if p.is_file()), foreign, limited)
