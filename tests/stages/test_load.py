@@ -308,3 +308,44 @@ def test_cli_a_remote_url_is_bad_input(tmp_path: Path) -> None:
     done = _cli(root, "--url", "http://192.0.2.10:8000")
     assert done.returncode == 2
     assert "not on this machine" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_master_for_the_teams_own_workers(tmp_path: Path, server: Server) -> None:
+    """`master = "host:port"`: lockgate runs the master there; a worker started apart (as on
+    another machine) fetches the locustfile from it and makes the traffic."""
+    from lockgate.load.runner import free_port
+
+    port = free_port()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            "-",
+            "--worker",
+            "--master-host",
+            "127.0.0.1",
+            "--master-port",
+            str(port),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        result = _run(
+            _project(tmp_path),
+            tmp_path,
+            url=server.url,
+            scenario=[{"path": "/cluster"}],
+            master=f"127.0.0.1:{port}",
+            workers=1,
+        )
+        assert result.status is Status.PASSED, result.summary
+        assert ("GET", "/cluster") in server.paths()
+        assert worker.wait(timeout=60) is not None  # the master sent it home at the end
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
