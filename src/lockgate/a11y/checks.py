@@ -91,8 +91,10 @@ class Keyboard:
             if focused["frame"]:  # Tab moves inside a frame's own document
                 continue
             sel = focused["selector"]
-            if sel in seen:  # back to a stop without leaving the page: a trap
-                issues.append(self._trap(page, focused, seen[seen.index(sel) :], len(looks)))
+            if sel in seen:  # back to a stop without leaving the page: a trap if it stays so
+                cycle = seen[seen.index(sel) :]
+                if self._stays(page, 2 * len(cycle) + 2):
+                    issues.append(self._trap(page, focused, cycle, len(looks)))
                 break
             seen.append(sel)
             unfocused = looks.get(sel)
@@ -103,6 +105,14 @@ class Keyboard:
             ):
                 issues.append(self._invisible(page, focused))
         return issues
+
+    def _stays(self, page: Page, presses: int) -> bool:
+        """Focus stays in the page for `presses` more Tabs (it may lag one press behind)."""
+        for _ in range(presses):
+            page.keyboard.press("Tab")
+            if page.evaluate(pagejs.FOCUSED_FN) is None:
+                return False
+        return True
 
     def _trap(self, page: Page, focused: dict[str, Any], cycle: list[str], total: int) -> Issue:
         return _issue(

@@ -183,7 +183,8 @@ FOCUSED_FN = r"""
 async () => {
   const L = window.__lockgate;
   const el = document.activeElement;
-  if (!el || el === document.body || el === document.documentElement) return null;
+  // after the last stop focus leaves the document (to the browser), or rests on its body
+  if (!document.hasFocus() || !el || el === document.body || el === document.documentElement) return null;
   const anims = el.getAnimations ? el.getAnimations() : [];
   if (anims.length) await Promise.race([Promise.all(anims.map((a) => a.finished)), new Promise((r) => setTimeout(r, 1000))]);
   const outline = getComputedStyle(el);

@@ -1,0 +1,110 @@
+"""The audit on real pages in Chromium: each barrier page is flagged for its barrier, clean pages
+(a GOV.UK-style form among them) give no finding at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from lockgate.a11y.audit import Settings, audit
+from lockgate.a11y.engines import AXE, HTMLCS
+from lockgate.a11y.interface import Impact, Issue, Outcome, Standard
+from tests.a11y.server import PAGES, serve
+
+pytestmark = pytest.mark.slow
+
+# page -> the (criterion, rule) pairs it must be flagged for, and nothing else
+BARRIERS: dict[str, set[tuple[str, str]]] = {
+    "missing-alt.html": {("1.1.1", "image-alt")},
+    "no-label.html": {("4.1.2", "label"), ("1.3.1", "Principle1.Guideline1_3.1_3_1.F68")},
+    "low-contrast.html": {("1.4.3", "color-contrast")},
+    "no-lang.html": {("3.1.1", "html-has-lang")},
+    "no-title.html": {("2.4.2", "document-title")},
+    "focus-trap.html": {("2.1.2", "focus-trap")},
+    "focus-invisible.html": {("2.4.7", "focus-visible")},
+    "mouse-only.html": {("2.1.1", "keyboard-unreachable")},
+    "reflow.html": {("1.4.10", "reflow")},
+    "vague-link.html": {("2.4.4", "link-text")},
+    "heading-order.html": {("1.3.1", "heading-order")},
+    "no-main.html": {("1.3.1", "main-landmark")},
+    "no-skip-link.html": {("2.4.1", "skip-link")},
+}
+CLEAN = ("clean.html", "govuk-form.html", "clean-patterns.html")
+
+
+@pytest.fixture(scope="module")
+def outcome() -> Iterator[Outcome]:
+    """One audit of every fixture page, in one browser."""
+    pages = sorted(p.name for p in PAGES.glob("*.html"))
+    assert set(BARRIERS) | set(CLEAN) == set(pages), "every fixture page is in a table"
+    with serve() as base:
+        yield audit(
+            Settings(url=base + pages[0], paths=tuple(pages[1:]), crawl=False, max_pages=50)
+        )
+
+
+def _on(outcome: Outcome, page: str) -> list[Issue]:
+    return [i for i in outcome.issues if i.page.endswith("/" + page)]
+
+
+def test_every_page_was_checked(outcome: Outcome) -> None:
+    assert outcome.skipped == ()
+    assert len(outcome.pages) == len(BARRIERS) + len(CLEAN)
+
+
+@pytest.mark.parametrize("page", sorted(BARRIERS))
+def test_barrier_is_flagged_with_its_criterion_and_nothing_else(
+    outcome: Outcome, page: str
+) -> None:
+    found = {(c, i.rule_id) for i in _on(outcome, page) for c in i.criteria}
+    assert found == BARRIERS[page], [(i.rule_id, i.criteria, i.message) for i in _on(outcome, page)]
+
+
+@pytest.mark.parametrize("page", CLEAN)
+def test_clean_page_gives_no_finding(outcome: Outcome, page: str) -> None:
+    assert _on(outcome, page) == []
+
+
+def test_both_engines_flag_one_barrier_once(outcome: Outcome) -> None:
+    (image,) = _on(outcome, "missing-alt.html")
+    assert image.engines == (AXE, HTMLCS)
+    assert image.impact is Impact.CRITICAL
+    assert image.selector == "html > body > main > img"
+    assert image.snippet.startswith("<img ")
+    assert image.help_url.startswith("https://")
+
+
+def test_focus_trap_names_the_trapping_field(outcome: Outcome) -> None:
+    (trap,) = _on(outcome, "focus-trap.html")
+    assert trap.selector == "#q" and trap.impact is Impact.CRITICAL
+
+
+def test_reflow_names_the_wide_element(outcome: Outcome) -> None:
+    (wide,) = _on(outcome, "reflow.html")
+    assert wide.selector == "html > body > main > div"
+    assert "320 CSS px" in wide.message
+
+
+def test_crawl_follows_same_origin_links_up_to_max_pages() -> None:
+    with serve() as base:
+        out = audit(
+            Settings(url=base + "clean.html", max_pages=3, engines=("checks",), screenshots=None)
+        )
+    # clean.html links to /services, /contact and /guidance (404 here: not checked, named)
+    assert out.pages == (base + "clean.html",)
+    assert [s.url for s in out.skipped] == [base + "services", base + "contact"]
+    assert all(s.reason == "answered HTTP 404" for s in out.skipped)
+
+
+def test_wcag2a_leaves_out_level_aa_checks() -> None:
+    with serve() as base:
+        out = audit(
+            Settings(
+                url=base + "reflow.html",
+                paths=("focus-invisible.html",),
+                crawl=False,
+                standard=Standard.WCAG2A,
+            )
+        )
+    assert out.issues == ()  # reflow (1.4.10) and focus visible (2.4.7) are level AA
