@@ -57,3 +57,16 @@ def test_each_command_parses_on_its_own(name: str, capsys: pytest.CaptureFixture
         build_parser(only=name).parse_args([name, "--help"])
     assert stop.value.code == 0
     assert f"usage: lockgate {name}" in capsys.readouterr().out
+
+
+def test_loading_every_stage_imports_no_store() -> None:
+    # the git hooks load lockgate.toml, which loads every stage class: the deploy machinery and the
+    # store's SQLAlchemy must wait until a stage actually runs
+    probe = (
+        "import sys\n"
+        "from lockgate.stages.registry import all_stages\n"
+        "all_stages()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from lockgate.config.options import Option
-from lockgate.deploy import environments as envs
-from lockgate.deploy.flow import TARGETS, Settings, Source, context, deploy
-from lockgate.deploy.image import source_tag
-from lockgate.deploy.interface import Environment
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
 from lockgate.stages.interface import Input, StageContext, StageKind
-from lockgate.stages.registry import all_stages
-from lockgate.store.repository import Store
+
+if TYPE_CHECKING:  # the deploy machinery (and the store's SQLAlchemy) loads only when it runs:
+    # loading the config imports every stage module, and the git hooks must stay fast
+    from lockgate.deploy.flow import Settings
+    from lockgate.deploy.interface import Environment
 
 
 class DeployStage:
@@ -40,6 +39,8 @@ class DeployStage:
     )
 
     def available(self, ctx: StageContext) -> str | None:
+        from lockgate.deploy.flow import TARGETS, context
+
         try:
             settings, env = _target(ctx)
             TARGETS[str(settings.deploy["target"])]().check(context(settings, env))
@@ -51,6 +52,10 @@ class DeployStage:
         return None  # a deployment is an action, never a cached result
 
     def run(self, ctx: StageContext) -> StageResult:
+        from lockgate.deploy.flow import Source, deploy
+        from lockgate.deploy.image import source_tag
+        from lockgate.store.repository import Store
+
         start = time.monotonic()
         settings, env = _target(ctx)
         try:
@@ -73,6 +78,10 @@ class DeployStage:
 
 def _target(ctx: StageContext) -> tuple[Settings, Environment]:
     """The deploy settings and the environment this stage deploys to."""
+    from lockgate.deploy import environments as envs
+    from lockgate.deploy.flow import Settings
+    from lockgate.stages.registry import all_stages
+
     classes = all_stages()
     settings = Settings(
         project=ctx.project,
