@@ -32,10 +32,10 @@ from lockgate.secrets.sources import (
 )
 from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
+from lockgate.tools import versions as tool_versions
 
 RULES_VERSION = "3"
 _UNSCANNED_TEXT = (SkipReason.TOO_LARGE, SkipReason.UNREADABLE)
-_VERSIONS: dict[tuple[str, float], str] = {}
 _RANGE_FIX = (
     "set history_range to a range of commits this clone has (CI: fetch the history, e.g."
     " `fetch-depth: 0` on GitHub Actions, GIT_DEPTH: 0 on GitLab), or leave it empty"
@@ -377,13 +377,7 @@ def _key_in_git(root: Path, ids: valueid.ValueIds) -> list[Finding]:
 
 
 def _cached_version(binary: str, probe: Any) -> str:
-    try:
-        key = (binary, os.stat(binary).st_mtime)
-    except OSError:
-        return "unknown"
-    if key not in _VERSIONS:
-        _VERSIONS[key] = probe(binary)
-    return _VERSIONS[key]
+    return tool_versions.version(binary, probe)
 
 
 def _slug(text: str) -> str:
