@@ -80,39 +80,34 @@ class Keyboard:
 
     def run(self, page: Page, standard: Standard) -> list[Issue]:
         stops: list[dict[str, Any]] = page.evaluate(pagejs.FOCUSABLES_FN)
+        if not stops:
+            return []
         looks = {s["selector"]: s["look"] for s in stops}
-        seen: list[str] = []
+        log = self._presses(page, min(len(stops) + 2, MAX_TABS))
+        if None not in log:  # focus never left the page: Tab on, to tell a trap from a long page
+            log = self._presses(page, min(len(stops) + 2, MAX_TABS))
+        left = None in log
+        walk = [e for e in log[: log.index(None) if left else len(log)] if e and not e["frame"]]
         issues: list[Issue] = []
-        for _ in range(min(len(stops) + 2, MAX_TABS)):
-            page.keyboard.press("Tab")
-            focused: dict[str, Any] | None = page.evaluate(pagejs.FOCUSED_FN)
-            if focused is None:  # Chromium focuses the document after the last stop: walk done
-                break
-            if focused["frame"]:  # Tab moves inside a frame's own document
+        shown: set[str] = set()
+        for entry in walk:
+            if entry["selector"] in shown:
                 continue
-            sel = focused["selector"]
-            if sel in seen:  # back to a stop without leaving the page: a trap if it stays so
-                cycle = seen[seen.index(sel) :]
-                if self._stays(page, 2 * len(cycle) + 2):
-                    issues.append(self._trap(page, focused, cycle, len(looks)))
-                break
-            seen.append(sel)
-            unfocused = looks.get(sel)
-            if (
-                standard is not Standard.WCAG2A  # 2.4.7 is level AA
-                and unfocused == focused["look"]
-                and focused["bare"]
-            ):
-                issues.append(self._invisible(page, focused))
+            shown.add(entry["selector"])
+            unchanged = looks.get(entry["selector"]) == entry["look"] and not entry["moving"]
+            if standard is not Standard.WCAG2A and unchanged and entry["bare"]:  # 2.4.7 is AA
+                issues.append(self._invisible(page, entry))
+        framed = any(e and e["frame"] for e in log)  # Tab inside a frame is not seen from here
+        if walk and not left and not framed:
+            issues.append(self._trap(page, walk[-1], _cycle(walk), len(looks)))
         return issues
 
-    def _stays(self, page: Page, presses: int) -> bool:
-        """Focus stays in the page for `presses` more Tabs (it may lag one press behind)."""
-        for _ in range(presses):
+    def _presses(self, page: Page, count: int) -> list[dict[str, Any] | None]:
+        """Press Tab `count` times; the focus log so far (None where focus left the document)."""
+        for _ in range(count):
             page.keyboard.press("Tab")
-            if page.evaluate(pagejs.FOCUSED_FN) is None:
-                return False
-        return True
+        log: list[dict[str, Any] | None] = page.evaluate(pagejs.FOCUS_LOG_FN)
+        return log
 
     def _trap(self, page: Page, focused: dict[str, Any], cycle: list[str], total: int) -> Issue:
         return _issue(
@@ -163,3 +158,15 @@ class Reflow:
             )
             for r in raw
         ]
+
+
+def _cycle(walk: list[dict[str, Any]]) -> list[str]:
+    """The stops focus keeps coming back to: from a stop's first visit to its second, or the last
+    stop alone when Tab no longer moves focus at all."""
+    first: dict[str, int] = {}
+    for k, entry in enumerate(walk):
+        sel = entry["selector"]
+        if sel in first:
+            return [e["selector"] for e in walk[first[sel] : k]]
+        first[sel] = k
+    return [walk[-1]["selector"]]

@@ -156,17 +156,30 @@ PAGE_CHECKS_FN = r"""
 }
 """
 
-# The elements Tab should reach, each with its style when not focused.
+# The elements Tab should reach, each with its style when not focused; from now on every focus
+# change is logged (null: focus left the document), so a Tab walk reads the page once at the end.
 FOCUSABLES_FN = r"""
 () => {
   const L = window.__lockgate;
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  const log = (window.__lockgateFocus = []);
+  document.addEventListener('focusin', (e) => {
+    const el = e.target;
+    const style = getComputedStyle(el);
+    const moving = el.getAnimations ? el.getAnimations().length > 0 : false;
+    log.push({ selector: L.selector(el), snippet: L.snippet(el), look: window.__lockgateLook(el),
+      bare: style.outlineStyle === 'none' || style.outlineWidth === '0px', moving,
+      frame: el.localName === 'iframe' || el.localName === 'frame' });
+  }, true);
+  window.addEventListener('blur', () => log.push(null));
   const q = 'a[href], area[href], button, input:not([type="hidden"]), select, textarea, summary, iframe, [tabindex], [contenteditable="true"], [contenteditable=""]';
   return Array.from(document.querySelectorAll(q))
     .filter((el) => el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') && L.shown(el))
     .map((el) => ({ selector: L.selector(el), look: window.__lockgateLook(el) }));
 }
 """
+
+FOCUS_LOG_FN = "() => window.__lockgateFocus || []"
 
 # How an element looks (the properties a focus indicator changes), on it and its parent.
 LOOK = r"""
@@ -176,22 +189,6 @@ LOOK = r"""
   const of = (el, pseudo) => { const s = getComputedStyle(el, pseudo); return props.map((p) => s.getPropertyValue(p)).join('|'); };
   window.__lockgateLook = (el) => [of(el), of(el, '::before'), of(el, '::after'), el.parentElement ? of(el.parentElement) : ''].join('#');
 })();
-"""
-
-# The focused element after a Tab press, with its look once its transitions have finished.
-FOCUSED_FN = r"""
-async () => {
-  const L = window.__lockgate;
-  const el = document.activeElement;
-  // after the last stop focus leaves the document (to the browser), or rests on its body
-  if (!document.hasFocus() || !el || el === document.body || el === document.documentElement) return null;
-  const anims = el.getAnimations ? el.getAnimations() : [];
-  if (anims.length) await Promise.race([Promise.all(anims.map((a) => a.finished)), new Promise((r) => setTimeout(r, 1000))]);
-  const outline = getComputedStyle(el);
-  const bare = outline.outlineStyle === 'none' || outline.outlineWidth === '0px';
-  return { selector: L.selector(el), snippet: L.snippet(el), look: window.__lockgateLook(el), bare,
-    frame: el.localName === 'iframe' || el.localName === 'frame' };
-}
 """
 
 # At the current (narrow) viewport: the innermost elements that stick out to the right.
