@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 from datetime import UTC, datetime
 from typing import Any
@@ -50,11 +51,21 @@ def execute(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         print(f"warning: listening on {args.host}: anyone who reaches it can read the dashboard")
     shown = f"[{args.host}]" if ":" in args.host else args.host
+    token = os.environ.get("LOCKGATE_TOKEN") or None
     config = uvicorn.Config(
-        create_app(dashboard, args.bands), log_level="warning", server_header=False
+        create_app(dashboard, args.bands, token), log_level="warning", server_header=False
     )
     # the socket listens already: a client that read this line can connect
-    print(f"lockgate dashboard on http://{shown}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    print(f"lockgate dashboard on http://{shown}:{args.port}/ (Ctrl-C stops it)")
+    print(
+        "writes (POST /api/v1/deployments, /api/v1/incidents): "
+        + (
+            "on, with the bearer token in LOCKGATE_TOKEN"
+            if token
+            else "off (LOCKGATE_TOKEN not set)"
+        ),
+        flush=True,
+    )
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

@@ -130,7 +130,12 @@ def read_deployments(path: Path) -> list[Row]:
     return read_rows(path, DEPLOYMENT_COLUMNS)
 
 
-def _deployment(row: Row, own: str) -> tuple[Deployment, str]:
+def deployment_from(row: Row, own: str, source: str = "file") -> tuple[Deployment, str]:
+    """A deployment record and its import key from one row (a file's, or an API request's)."""
+    return _deployment(row, own, source)
+
+
+def _deployment(row: Row, own: str, source: str = "file") -> tuple[Deployment, str]:
     deployed = _time(row, "deployed_at")
     started = _time(row, "started_at") if row.get("started_at") else deployed
     if started > deployed:
@@ -151,9 +156,11 @@ def _deployment(row: Row, own: str) -> tuple[Deployment, str]:
     env = row.get("environment") or PRODUCTION
     dep = Deployment(
         row.get("service") or own, env, row.get("version"), commit, None, started, status,
-        "import:file", finished=deployed, detail=f"imported from {row.where}",
+        f"import:{source}", finished=deployed, detail=f"imported from {row.where}",
     )  # fmt: skip
-    key = f"file:{row.get('id')}" if row.get("id") else f"file:{env}:{commit}:{iso(deployed)}"
+    key = (
+        f"{source}:{row.get('id')}" if row.get("id") else f"{source}:{env}:{commit}:{iso(deployed)}"
+    )
     return dep, key
 
 
@@ -186,8 +193,20 @@ def import_incidents(store: Store, rows: Sequence[Row], own: str, repo: Repo | N
     return Imported(added, already, (), tuple(sorted({i.service for i, _ in parsed})))
 
 
+def incident_from(
+    store: Store, row: Row, own: str, known: Sequence[str], source: str = "file"
+) -> tuple[Incident, str]:
+    """An incident record and its import key from one row (a file's, or an API request's)."""
+    return _incident(store, None, row, own, known, source)
+
+
 def _incident(
-    store: Store, repo: Repo | None, row: Row, own: str, known: Sequence[str]
+    store: Store,
+    repo: Repo | None,
+    row: Row,
+    own: str,
+    known: Sequence[str],
+    source: str = "file",
 ) -> tuple[Incident, str]:
     opened = _time(row, "opened_at")
     resolved = _time(row, "resolved_at") if row.get("resolved_at") else None
@@ -210,9 +229,14 @@ def _incident(
     except LockgateError as exc:
         raise LockgateError(exc.message, where=row.where, hint=exc.hint) from None
     inc = Incident(
-        service, env, opened, resolved, dep_id, sha, source="import", title=row.get("title")
+        service, env, opened, resolved, dep_id, sha, source="import" if source == "file" else source,
+        title=row.get("title"),
+    )  # fmt: skip
+    key = (
+        f"{source}:{row.get('id')}"
+        if row.get("id")
+        else f"{source}:{env}:{iso(opened)}:{inc.title}"
     )
-    key = f"file:{row.get('id')}" if row.get("id") else f"file:{env}:{iso(opened)}:{inc.title}"
     return inc, key
 
 

@@ -34,11 +34,12 @@ def check_service(service: str, known: Sequence[str], own: str) -> None:
     """`service` must be the project's own or one the store has records of."""
     if service == own or service in known:
         return
-    close = difflib.get_close_matches(service, [*known, own], n=1)
+    names = sorted({*known, own} - {""})
+    close = difflib.get_close_matches(service, names, n=1)
     raise LockgateError(
         f"unknown service '{service}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
         hint="known services: "
-        + ", ".join(sorted({*known, own}))
+        + (", ".join(names) or "none yet")
         + "; record its deployments first (lockgate deploy, lockgate import)",
     )
 

@@ -58,7 +58,7 @@ def read_rows(path: Path, columns: Sequence[Column]) -> list[Row]:
             "the file holds no records", where=str(path), hint=_columns_hint(columns)
         )
     for row in rows:
-        _check_columns(row, columns)
+        check_columns(row, columns)
     return rows
 
 
@@ -139,7 +139,8 @@ def _skip(text: str, index: int) -> int:
     return index
 
 
-def _check_columns(row: Row, columns: Sequence[Column]) -> None:
+def check_columns(row: Row, columns: Sequence[Column]) -> None:
+    """Unknown columns and missing required ones are errors naming the row."""
     known = [c.name for c in columns]
     for name in row.values:
         if name not in known:

@@ -1,6 +1,7 @@
 """The Starlette application: pages (no JavaScript), the JSON API, /metrics, security headers.
 
-Read-only: every route reads the store; nothing here writes. Strings from the store (service
+Pages and GET routes only read the store; the two POST routes of team mode (lockgate.web.ingest)
+write, with the bearer token only. Strings from the store (service
 names, incident titles, versions) are escaped by Jinja2's autoescaping and by charts.svg.
 """
 
@@ -26,6 +27,7 @@ from lockgate.metrics.timeparse import duration, parse_bound, show
 from lockgate.web import prometheus
 from lockgate.web.charts import Chart, svg
 from lockgate.web.data import Dashboard
+from lockgate.web.ingest import Ingest
 from lockgate.web.openapi import OPENAPI
 
 HERE = Path(__file__).parent
@@ -64,14 +66,18 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
 
 
-def create_app(dashboard: Dashboard, year: int | None = None) -> Starlette:
-    """The dashboard over `dashboard`'s store; `year`: the DORA report year pages show."""
+def create_app(
+    dashboard: Dashboard, year: int | None = None, token: str | None = None
+) -> Starlette:
+    """The dashboard over `dashboard`'s store; `year`: the DORA report year pages show;
+    `token`: the bearer token writes need (None: no writes)."""
     shown_year = year or bands.years()[-1]
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
     )
     views = _Views(dashboard, templates, shown_year)
+    ingest = Ingest(lambda: dashboard.store, token)
     app = Starlette(
         routes=[
             Route("/", views.services),
@@ -80,6 +86,8 @@ def create_app(dashboard: Dashboard, year: int | None = None) -> Starlette:
             Route("/api/v1/metrics", views.api_metrics),
             Route("/api/v1/openapi.json", views.openapi),
             Route("/metrics", views.prometheus),
+            Route("/api/v1/deployments", ingest.deployments, methods=["POST"]),
+            Route("/api/v1/incidents", ingest.incidents, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         lifespan=_closing(dashboard),

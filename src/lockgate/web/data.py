@@ -28,6 +28,10 @@ class Dashboard:
         self.now = now
         self._store = Store.open(project, url)
 
+    @property
+    def store(self) -> Store:
+        return self._store
+
     def close(self) -> None:
         self._store.close()
 

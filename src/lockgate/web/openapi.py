@@ -18,13 +18,45 @@ _WINDOW_PARAMS = [
     )
 ]
 
+
+def _write(what: str, kind: str) -> dict[str, Any]:
+    return {
+        "summary": f"Record {what} (team mode; needs the bearer token)",
+        "description": f"One JSON object with the columns of `lockgate import {kind}` "
+        "(see the README); `service` is required. An Idempotency-Key header makes a resent "
+        "delivery a no-op.",
+        "security": [{"bearer": []}],
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "responses": {
+            "201": {"description": "recorded: {id}"},
+            "200": {"description": "already recorded: {duplicate: true}"},
+            "400": {"description": "a bad body: {error, fix}"},
+            "401": {"description": "no or a wrong bearer token"},
+            "403": {"description": "the server takes no writes (no LOCKGATE_TOKEN)"},
+        },
+    }
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
         "title": "lockgate delivery dashboard API",
         "version": "1",
-        "description": "Read-only: DORA's four keys per service from lockgate's store.",
+        "description": "DORA's four keys per service from lockgate's store; team mode "
+        "takes deployments and incidents with a bearer token.",
     },
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "paths": {
         "/api/v1/services": {
             "get": {
@@ -69,6 +101,10 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/api/v1/deployments": {
+            "post": _write("a production (or other) deployment", "deployments")
+        },
+        "/api/v1/incidents": {"post": _write("an incident", "incidents")},
         "/metrics": {
             "get": {
                 "summary": "The four keys per service in the Prometheus text format",
