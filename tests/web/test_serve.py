@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.web.conftest import EVIL
@@ -27,6 +29,27 @@ def _get(port: int, path: str) -> tuple[int, str]:
         return response.status, response.read().decode()
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def serving(project: Path) -> Iterator[int]:
+    """`lockgate serve` on a free loopback port, as a real process; yields the port."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lockgate", "serve", str(project), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()  # printed once the socket listens
+        assert "lockgate dashboard on http://127.0.0.1" in banner, banner + server.stdout.read()
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def test_serve_listens_on_loopback_only_and_serves_the_dashboard(project: Path) -> None:

@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -142,8 +143,14 @@ class _Views:
         except _BadRequest as exc:
             return self._error(exc.message, 400)
         rows = [_row(k, self.year) for k in self.d.all_keys(window)]
+        keep = _kept_window(request)
         return self._page(
-            "services.html.j2", window, title="All services", rows=rows, api="/api/v1/metrics"
+            "services.html.j2",
+            window,
+            title="All services",
+            rows=rows,
+            keep=keep,
+            api="/api/v1/metrics" + keep,
         )
 
     def service(self, request: Request) -> Response:
@@ -161,7 +168,9 @@ class _Views:
             window,
             title=f"Service {name}",
             service=name,
-            api=f"/api/v1/metrics?service={name}",
+            api="/api/v1/metrics?"
+            + urlencode({"service": name})
+            + _kept_window(request).replace("?", "&"),
             years=bands.years(),
             keys=_key_rows(k),
             warnings=k.warnings,
@@ -203,6 +212,12 @@ class _Views:
         window = self.d.window()
         text = prometheus.render(self.d.all_keys(window), window.days)
         return Response(text, media_type=prometheus.CONTENT_TYPE)
+
+
+def _kept_window(request: Request) -> str:
+    """The page's ?since=&until= for the links it shows (so a chosen window stays chosen)."""
+    kept = {k: v for k, v in request.query_params.items() if k in ("since", "until") and v}
+    return "?" + urlencode(kept) if kept else ""
 
 
 class _BadRequest(Exception):
