@@ -16,8 +16,16 @@ PAGES = FIXTURES / "a11y"
 
 class _Handler(SimpleHTTPRequestHandler):
     released: threading.Event
+    sitemap: bytes | None
 
     def do_GET(self) -> None:
+        if self.path == "/sitemap.xml" and self.sitemap is not None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(self.sitemap)))
+            self.end_headers()
+            self.wfile.write(self.sitemap)
+            return
         if self.path.startswith("/hang"):
             self.released.wait()  # answers nothing until the server stops
             return
@@ -28,16 +36,24 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve() -> Iterator[str]:
-    """The base URL (ending in /) of a server for tests/fixtures/a11y, stopped afterwards."""
+def serve(sitemap: list[str] | None = None) -> Iterator[str]:
+    """The base URL (ending in /) of a server for tests/fixtures/a11y, stopped afterwards; with
+    `sitemap`, a /sitemap.xml listing those URLs (paths are made absolute on this server)."""
     released = threading.Event()
-    handler = type("Handler", (_Handler,), {"released": released})
+    state: dict[str, Any] = {"released": released, "sitemap": None}
+    handler = type("Handler", (_Handler,), state)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(PAGES)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    if sitemap is not None:
+        locs = "".join(
+            f"<url><loc>{base + u if u.startswith('/') else u}</loc></url>" for u in sitemap
+        )
+        handler.sitemap = f'<?xml version="1.0"?><urlset>{locs}</urlset>'.encode()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield base + "/"
     finally:
         released.set()
         server.shutdown()

@@ -108,3 +108,16 @@ def test_wcag2a_leaves_out_level_aa_checks() -> None:
             )
         )
     assert out.issues == ()  # reflow (1.4.10) and focus visible (2.4.7) are level AA
+
+
+def test_crawl_reads_the_sitemap_on_this_origin_only() -> None:
+    with serve(sitemap=["/govuk-form.html", "https://www.gov.uk/elsewhere"]) as base:
+        out = audit(Settings(url=base + "missing-alt.html", max_pages=2, engines=("checks",)))
+    assert out.pages == (base + "missing-alt.html", base + "govuk-form.html")
+
+
+def test_a_page_that_is_not_html_is_not_checked() -> None:
+    with serve() as base:
+        out = audit(Settings(url=base + "status.json", crawl=False))
+    assert out.pages == () and out.issues == ()
+    assert [s.reason for s in out.skipped] == ["is not an HTML page (application/json)"]

@@ -4,10 +4,13 @@ check in each, merge what they found."""
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from lockgate.a11y import browser, pagejs, sources, urls
 from lockgate.a11y.checks import Keyboard, PageChecks, Reflow
@@ -19,6 +22,7 @@ from lockgate.errors import LockgateError
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Route
 
+_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 CHECKS = "checks"  # lockgate's own checks, beside the engines
 SHOT_LIMIT = 25  # element pictures per page
 
@@ -86,6 +90,8 @@ def _loopback_only(route: Route) -> None:
 
 def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine]) -> Outcome:
     queue = urls.start_pages(settings.url, list(settings.paths))
+    if settings.crawl:
+        queue += [u for u in _sitemap(context, settings) if u not in queue]
     seen: set[str] = set()
     checked: list[str] = []
     skipped: list[PageSkip] = []
@@ -116,6 +122,22 @@ def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine
     return Outcome(tuple(issues), tuple(checked), tuple(skipped), per_page, tuple(shots))
 
 
+def _sitemap(context: BrowserContext, settings: Settings) -> list[str]:
+    """Same-origin pages listed in the site's /sitemap.xml (none when it has none)."""
+    from playwright.sync_api import Error
+
+    try:
+        answer = context.request.get(
+            urljoin(settings.url, "/sitemap.xml"), timeout=settings.page_timeout * 1000
+        )
+        if not answer.ok:
+            return []
+        text = answer.text()[:2_000_000]
+    except Error:
+        return []
+    return urls.same_origin_pages(settings.url, [html.unescape(m) for m in _LOC.findall(text)])
+
+
 def _visit(
     page: Page, url: str, settings: Settings, engines: list[Engine]
 ) -> tuple[list[Issue], list[str], str | None]:
@@ -131,6 +153,9 @@ def _visit(
         return [], [], f"could not be loaded: {_first_line(exc)}"
     if response is not None and response.status >= 400:
         return [], [], f"answered HTTP {response.status}"
+    kind = response.headers.get("content-type", "") if response is not None else "text/html"
+    if "html" not in kind:
+        return [], [], f"is not an HTML page ({kind.split(';')[0] or 'no content type'})"
     links: list[str] = page.evaluate(pagejs.LINKS_FN)
     found: list[Issue] = []
     for engine in engines:
