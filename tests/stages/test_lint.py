@@ -95,12 +95,12 @@ def test_format_option_and_paths_option(faults: Path, tmp_path: Path) -> None:
 
 
 def test_no_python_files_is_skipped_with_reason(tmp_path: Path) -> None:
-    project = tmp_path / "docs-only"
+    project = tmp_path / "text-only"
     project.mkdir()
-    (project / "README.md").write_text("# nothing to lint\n")
+    (project / "NOTES.txt").write_text("nothing to lint\n")
     result = run_stage(LintStage, project, tmp_path)
     assert result.status is Status.SKIPPED
-    assert "no Python files" in result.summary
+    assert "no " in result.summary and "Python" in result.summary and "YAML" in result.summary
     outside = run_stage(LintStage, FAULTS, tmp_path / "2", paths=["docs"])
     assert outside.status is Status.SKIPPED and "under docs" in outside.summary
 
@@ -142,11 +142,27 @@ def _context(project: Path, tmp_path: Path) -> StageContext:
 
 
 def test_missing_ruff_is_reported_with_hint(
+    monkeypatch: pytest.MonkeyPatch, faults: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LOCKGATE_RUFF_BIN", str(tmp_path / "no-such-ruff"))
+    (faults / "README.md").unlink()  # Python only: nothing at all could be checked
+    why = LintStage().available(_context(faults, tmp_path))
+    assert why is not None and "ruff is not installed" in why and "pip install ruff==" in why
+
+
+def test_missing_ruff_beside_other_stacks_leaves_python_unchecked(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("LOCKGATE_RUFF_BIN", str(tmp_path / "no-such-ruff"))
-    why = LintStage().available(_context(FAULTS, tmp_path))
-    assert why is not None and "ruff is not installed" in why and "pip install ruff==" in why
+    ctx = _context(FAULTS, tmp_path)
+    assert LintStage().available(ctx) is None  # the Markdown can still be checked
+    result = LintStage().run(ctx)
+    assert result.status is Status.WARNED  # never PASSED with Python files unread
+    assert {f.tool for f in result.findings} <= {"pymarkdown"}
+    python = [u for u in result.unchecked if "Python" in u.what]
+    assert [u.count for u in python] == [6, 6]  # ruff check and ruff format --check
+    assert all("ruff is not installed" in u.reason and "ruff==" in u.fix for u in python)
+    assert LintStage().cache_key(ctx) is None  # unchecked files are never cached as clean
 
 
 def test_unreadable_linter_output_is_an_error_not_clean(
@@ -167,7 +183,7 @@ def test_cache_key_tracks_python_files_and_config(faults: Path, tmp_path: Path) 
     ctx = _context(faults, tmp_path)
     stage = LintStage()
     key = stage.cache_key(ctx)
-    (faults / "README.md").write_text("changed\n")
+    (faults / "NOTES.txt").write_text("changed\n")  # no linter claims it
     assert stage.cache_key(ctx) == key
     (faults / "pkg" / "unused.py").write_text("import sys\n")
     changed = stage.cache_key(ctx)
@@ -199,7 +215,7 @@ def test_hostile_linter_output_does_not_break_anything(
     first = next(f for f in result.findings if f.rule_id == "X1")
     assert first.message == "red \\x1b[31m text \\u202e reversed"
     assert first.location is not None and first.location.start_line == 3
-    odd = [f for f in result.findings if f.rule_id not in ("X1", "format")]
+    odd = [f for f in result.findings if f.tool == "ruff" and f.rule_id != "X1"]
     assert len(odd) == 2 and all(f.location is None and f.rule_id == "unknown" for f in odd)
 
 

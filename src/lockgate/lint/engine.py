@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lockgate import fsutil
-from lockgate.errors import ToolMissing
 from lockgate.lint.interface import Linter, LintOutputError, Raw
 from lockgate.lint.registry import LINTERS
-from lockgate.model import Finding, Location, Metric, StageResult, Status, fingerprint
+from lockgate.model import Finding, Location, Metric, StageResult, Status, Unchecked, fingerprint
 from lockgate.tools import proc
 
 STAGE = "lint"
@@ -36,12 +35,34 @@ def enabled(req: Request) -> list[Linter]:
     return [lt for lt in req.linters if lt.enabled(req.options)]
 
 
+def why_not(linter: Linter) -> str | None:
+    """Why `linter` cannot run here (its tool or a module it needs is missing), or None."""
+    if proc.which(linter.tool) is None:
+        return f"{linter.tool} is not installed"
+    return linter.probe()
+
+
+def claimed(req: Request, linter: Linter, files: list[str]) -> list[str]:
+    """The project files `linter` checks: its patterns (plus sniffed scripts) under `paths`."""
+    picked = fsutil.matching(files, linter.patterns)
+    if linter.sniff is not None:
+        taken = set(picked)
+        sniff = linter.sniff
+        picked += [f for f in files if f not in taken and sniff(f, _first_line(req.project / f))]
+    return _selected(req, picked)
+
+
 def missing_tool(req: Request) -> str | None:
-    """Why the enabled linters cannot run here (a tool is not installed), or None."""
-    for tool, hint in sorted({(lt.tool, lt.install_hint) for lt in enabled(req)}):
-        if proc.which(tool) is None:
-            return f"{tool} is not installed; {hint}"
-    return None
+    """Why the stage cannot run at all: every linter with files to check lacks its tool; or None.
+
+    A linter that is missing while others run is not this: its files are named as unchecked.
+    """
+    files = fsutil.project_files(req.project)
+    wanted = [lt for lt in enabled(req) if claimed(req, lt, files)]
+    reasons = {(why_not(lt), lt.install_hint) for lt in wanted}
+    if not wanted or any(why is None for why, _ in reasons):
+        return None
+    return "; ".join(f"{why}; {hint}" for why, hint in sorted(reasons, key=str))
 
 
 def cache_key(req: Request) -> str | None:
@@ -49,38 +70,74 @@ def cache_key(req: Request) -> str | None:
     files = fsutil.project_files(req.project)
     parts: list[str] = []
     for linter in enabled(req):
-        checked = _selected(req, fsutil.matching(files, linter.patterns))
+        checked = claimed(req, linter, files)
+        if not checked:
+            continue
+        if why_not(linter) is not None:
+            return None  # unchecked files are never served from the cache
         configs = [f for f in files if PurePosixPath(f).name in linter.config_files]
-        try:
-            version = _version(linter)
-        except ToolMissing:
-            return None
-        parts += [linter.name, version, fsutil.digest_files(req.project, {*checked, *configs})]
+        parts += [
+            linter.name,
+            _version(linter),
+            fsutil.digest_files(req.project, {*checked, *configs}),
+        ]
     return fsutil.digest_text(*parts)
+
+
+@dataclass
+class _Tally:
+    findings: list[Finding] = field(default_factory=list)
+    unchecked: list[Unchecked] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    checked: set[str] = field(default_factory=set)
 
 
 def lint(req: Request) -> StageResult:
     started = time.monotonic()
     files = fsutil.project_files(req.project)
-    findings: list[Finding] = []
-    versions: dict[str, str] = {}
-    checked: set[str] = set()
+    tally = _Tally()
     for linter in enabled(req):
-        targets = _selected(req, fsutil.matching(files, linter.patterns))
+        targets = claimed(req, linter, files)
         if not targets:
             continue
-        tool = proc.require(linter.tool, linter.install_hint)
-        versions[linter.tool] = _version(linter)
+        why = why_not(linter)
+        if why is not None:
+            tally.unchecked.append(_unavailable(linter, why, len(targets)))
+            continue
         try:
-            raws = _run(linter, tool, req, targets)
+            _lint_with(req, linter, targets, tally)
         except LintOutputError as exc:
             return _error(f"{linter.name} failed: {exc}", started)
-        names = _lossy_names(targets)
-        findings += (_to_finding(linter, req.project, r, names) for r in raws)
-        checked.update(targets)
-    if not checked:
+    if not tally.checked and not tally.unchecked:
         return _nothing_to_lint(req, started)
-    return _result(findings, checked, versions, started)
+    return _result(tally, started)
+
+
+def _lint_with(req: Request, linter: Linter, targets: list[str], tally: _Tally) -> None:
+    tool = proc.require(linter.tool, linter.install_hint)
+    tally.versions[linter.tool] = _version(linter)
+    if linter.text_only:
+        targets, unreadable = _readable(req.project, targets)
+        tally.findings += (_to_finding(linter, req.project, r) for r in unreadable)
+        tally.checked.update(r.path for r in unreadable)
+    raws, failed = _run(linter, tool, req, targets)
+    names = _lossy_names(targets)
+    tally.findings += (_to_finding(linter, req.project, r, names) for r in raws)
+    for path, reason in failed.items():
+        tally.unchecked.append(
+            Unchecked(path, f"{linter.name} could not check it: {reason}", 1, linter.install_hint)
+        )
+    tally.checked.update(t for t in targets if t not in failed)
+
+
+def _unavailable(linter: Linter, why: str, count: int) -> Unchecked:
+    noun = "file" if count == 1 else "files"
+    return Unchecked(
+        f"{count} {linter.language} {noun} ({linter.name})",
+        f"{why}: not linted",
+        count,
+        linter.install_hint,
+    )
 
 
 def _selected(req: Request, files: Iterable[str]) -> list[str]:
@@ -94,6 +151,7 @@ def _selected(req: Request, files: Iterable[str]) -> list[str]:
 _VERSIONS: dict[
     tuple[str, tuple[str, ...]], str
 ] = {}  # (tool path, argv) -> version, once a process
+_NUMBER = re.compile(r"\d+\.\d+(?:\.\d+)*")
 
 
 def _version(linter: Linter) -> str:
@@ -101,22 +159,93 @@ def _version(linter: Linter) -> str:
     key = (tool, linter.version_argv)
     if key not in _VERSIONS:
         done = proc.run([tool, *linter.version_argv], timeout=30)
-        text = done.stdout.strip() or done.stderr.strip() or f"unknown (exit {done.returncode})"
-        _VERSIONS[key] = text.removeprefix(f"{linter.tool} ")
+        text = done.stdout.strip() or done.stderr.strip()
+        number = _NUMBER.search(text)
+        _VERSIONS[key] = number.group() if number else f"unknown (exit {done.returncode})"
     return _VERSIONS[key]
 
 
-def _run(linter: Linter, tool: str, req: Request, files: list[str]) -> list[Raw]:
+def _run(
+    linter: Linter, tool: str, req: Request, files: list[str]
+) -> tuple[list[Raw], dict[str, str]]:
+    """Problems found, and the files the tool failed on (each retried alone to find them).
+
+    When it fails on every file the tool or its config is broken: LintOutputError.
+    """
     raws: list[Raw] = []
-    for i in range(0, len(files), _CHUNK):
-        argv = linter.argv(tool, req.project, files[i : i + _CHUNK])
-        done = proc.run(argv, cwd=req.project, timeout=req.timeout)
-        if done.timed_out:
-            raise LintOutputError(f"timed out after {req.timeout:g} s")
-        if done.returncode not in linter.ok_codes:
-            raise LintOutputError(done.describe())
-        raws += linter.parse(done)
-    return raws
+    failed: dict[str, str] = {}
+    size = min(linter.chunk, _CHUNK)
+    for i in range(0, len(files), size):
+        chunk = files[i : i + size]
+        try:
+            raws += _call(linter, tool, req, chunk)
+        except LintOutputError as exc:
+            if len(chunk) == 1 or "timed out" in str(exc):
+                failed.update(dict.fromkeys(chunk, str(exc)))
+                continue
+            for name in chunk:
+                try:
+                    raws += _call(linter, tool, req, [name])
+                except LintOutputError as one:
+                    failed[name] = str(one)
+    if failed and len(failed) == len(files):
+        raise LintOutputError(next(iter(failed.values())))
+    return raws, failed
+
+
+def _call(linter: Linter, tool: str, req: Request, files: list[str]) -> list[Raw]:
+    argv = linter.argv(tool, req.project, files)
+    done = proc.run(argv, cwd=req.project, timeout=req.timeout)
+    if done.timed_out:
+        raise LintOutputError(f"timed out after {req.timeout:g} s")
+    if done.returncode not in linter.ok_codes:
+        raise LintOutputError(done.describe())
+    return linter.parse(done)
+
+
+def _readable(project: Path, files: list[str]) -> tuple[list[str], list[Raw]]:
+    """Files the tool can read, and one `unreadable` problem per file that is not UTF-8 text."""
+    good: list[str] = []
+    bad: list[Raw] = []
+    for name in files:
+        path = project / name
+        try:
+            data = path.read_bytes() if path.is_file() else None
+            if data is None:
+                raise OSError("not a regular file")
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad.append(
+                Raw(
+                    "unreadable",
+                    name,
+                    1,
+                    message=f"not UTF-8 text ({exc.reason} at byte {exc.start}): the linter cannot read it",
+                    fix="save the file as UTF-8",
+                )
+            )
+            continue
+        except OSError as exc:
+            bad.append(
+                Raw(
+                    "unreadable",
+                    name,
+                    None,
+                    message=f"cannot be read: {exc.strerror or exc}",
+                    fix="make it a readable regular file, or leave it out with `paths`",
+                )
+            )
+            continue
+        good.append(name)
+    return good, bad
+
+
+def _first_line(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            return fh.readline(200).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _lossy_names(targets: Iterable[str]) -> dict[str, str]:
@@ -138,7 +267,7 @@ def _to_finding(
         tool=linter.name,
         rule_id=rule,
         message=message,
-        severity=linter.severity(rule),
+        severity=raw.severity or linter.severity(rule),
         fingerprint=fingerprint(rule, path, snippet),
         location=Location(path, raw.line, raw.col, raw.end_line, raw.end_col) if path else None,
         help_uri=raw.url,
@@ -146,24 +275,26 @@ def _to_finding(
     )
 
 
-def _result(
-    findings: list[Finding], checked: set[str], versions: dict[str, str], started: float
-) -> StageResult:
-    findings.sort(key=_order)
+def _result(tally: _Tally, started: float) -> StageResult:
+    findings = sorted(tally.findings, key=_order)
     files_with = {f.location.path for f in findings if f.location}
+    checked = len(tally.checked)
     summary = (
-        f"{len(findings)} finding(s) in {len(files_with)} of {len(checked)} file(s)"
+        f"{len(findings)} finding(s) in {len(files_with)} of {checked} file(s)"
         if findings
-        else f"{len(checked)} file(s) clean"
+        else f"{checked} file(s) clean"
     )
+    if tally.unchecked:
+        summary += f"; {sum(u.count for u in tally.unchecked)} file(s) not checked"
     return StageResult(
         stage=STAGE,
-        status=Status.PASSED,
+        status=Status.WARNED if tally.unchecked else Status.PASSED,
         findings=tuple(findings),
-        metrics=(Metric("files", len(checked)), Metric("findings", len(findings))),
+        metrics=(Metric("files", checked), Metric("findings", len(findings))),
         duration=time.monotonic() - started,
-        tool_versions=tuple(sorted(versions.items())),
+        tool_versions=tuple(sorted(tally.versions.items())),
         summary=summary,
+        unchecked=tuple(tally.unchecked),
     )
 
 

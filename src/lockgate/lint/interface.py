@@ -30,6 +30,7 @@ class Raw:
     message: str = ""
     url: str | None = None
     fix: str | None = None  # what the tool's own fix would do
+    severity: Severity | None = None  # from the tool's own level; None: the linter's rule table
 
 
 class LintOutputError(Exception):
@@ -38,6 +39,10 @@ class LintOutputError(Exception):
 
 def always(options: Mapping[str, Any]) -> bool:
     return True
+
+
+def ready() -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,12 @@ class Linter:
     enabled: Callable[[Mapping[str, Any]], bool] = always  # given the [stages.lint] values
     ok_codes: tuple[int, ...] = (0, 1)  # exit codes that mean "ran" (findings or none)
     version_argv: tuple[str, ...] = ("--version",)
+    # why it cannot run although its tool is there (a missing Python module), or None
+    probe: Callable[[], str | None] = ready
+    # extra files it claims that no pattern names, by (file, its first line): shebang scripts
+    sniff: Callable[[str, str], bool] | None = None
+    # the engine reads each file first: one that is not UTF-8 text is a finding, not a tool crash
+    text_only: bool = False
+    chunk: int = 500  # files per call (1: one call per file, e.g. per .NET project)
+    # the command that applies the tool's safe automatic fixes (`lockgate fix`), if it has one
+    fix_argv: Callable[[str, Path, Sequence[str]], list[str]] | None = None

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from lockgate.lint import ruff
+from lockgate.lint import (
+    dotnet,
+    hadolint,
+    pymarkdown,
+    rubocop,
+    ruff,
+    shellcheck,
+    terraform,
+    yamllint,
+)
 from lockgate.lint.interface import Linter
 
 LINTERS: tuple[Linter, ...] = (
     ruff.CHECK,
     ruff.FORMAT,
+    hadolint.HADOLINT,
+    shellcheck.SHELLCHECK,
+    yamllint.YAMLLINT,
+    pymarkdown.PYMARKDOWN,
+    terraform.TERRAFORM,
+    dotnet.DOTNET,
+    rubocop.RUBOCOP,
 )

@@ -1,4 +1,5 @@
-"""Lint stage: each linter in `lockgate.lint.registry` over the files it claims (Python: ruff)."""
+"""Lint stage: each linter in `lockgate.lint.registry` over the files it claims; a linter that
+cannot run here leaves its files unchecked (named, with the install hint), never passed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from lockgate.stages.interface import Input, StageContext, StageKind
 class LintStage:
     name: ClassVar[str] = engine.STAGE
     description: ClassVar[str] = (
-        "Lint and formatting checks (Python: ruff check, ruff format --check)"
+        "Lint and formatting checks by stack: ruff (Python), hadolint (Containerfiles), shellcheck,"
+        " yamllint, pymarkdown (Markdown), HCL parse and layout (Terraform), dotnet format, rubocop"
     )
     kind: ClassVar[StageKind] = StageKind.CHECK
     consumes: ClassVar[Input] = Input.TREE
