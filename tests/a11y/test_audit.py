@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from lockgate.a11y.audit import Settings, audit
+from lockgate.a11y.audit import Interaction, Settings, audit
 from lockgate.a11y.engines import AXE, HTMLCS
 from lockgate.a11y.interface import Impact, Issue, Outcome, Standard
 from tests.a11y.server import PAGES, serve
@@ -30,7 +30,7 @@ BARRIERS: dict[str, set[tuple[str, str]]] = {
     "no-main.html": {("1.3.1", "main-landmark")},
     "no-skip-link.html": {("2.4.1", "skip-link")},
 }
-CLEAN = ("clean.html", "govuk-form.html", "clean-patterns.html")
+CLEAN = ("clean.html", "govuk-form.html", "clean-patterns.html", "form-errors.html")
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +121,26 @@ def test_a_page_that_is_not_html_is_not_checked() -> None:
         out = audit(Settings(url=base + "status.json", crawl=False))
     assert out.pages == () and out.issues == ()
     assert [s.reason for s in out.skipped] == ["is not an HTML page (application/json)"]
+
+
+def test_interactions_check_the_state_after_a_click() -> None:
+    action = Interaction("/form-errors.html", "#continue")
+    with serve() as base:
+        before = audit(Settings(url=base + "form-errors.html", crawl=False))
+        after = audit(Settings(url=base + "form-errors.html", crawl=False, interactions=(action,)))
+        missing = audit(
+            Settings(
+                url=base + "form-errors.html",
+                crawl=False,
+                page_timeout=2.0,
+                interactions=(Interaction("/form-errors.html", "#no-such-button"),),
+            )
+        )
+    assert before.issues == ()
+    (contrast,) = after.issues
+    assert contrast.rule_id == "color-contrast" and contrast.selector == "#summary > p"
+    assert contrast.message.startswith("After clicking #continue: ")
+    assert missing.pages == (base + "form-errors.html",)
+    (skip,) = missing.skipped
+    assert skip.url.endswith("after clicking #no-such-button")
+    assert skip.reason.startswith("the action failed")

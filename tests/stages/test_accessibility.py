@@ -169,6 +169,7 @@ def test_run_only_accessibility_with_url_reports_barriers_in_sarif(tmp_path: Pat
     assert bad.returncode == 1, bad.stdout + bad.stderr
     sarif = json.loads((tmp_path / "bad" / "lockgate.sarif").read_text())
     results = [r for run in sarif["runs"] for r in run["results"]]
+    assert {run["tool"]["driver"]["name"] for run in sarif["runs"]} == {"axe-core", "htmlcs"}
     rules = {r["id"]: r for run in sarif["runs"] for r in run["tool"]["driver"]["rules"]}
     assert {r["ruleId"] for r in results} == {"label", "Principle1.Guideline1_3.1_3_1.F68"}
     assert "WCAG-4.1.2" in rules["label"]["properties"]["tags"]
@@ -189,3 +190,8 @@ def test_run_rejects_a_remote_url_with_exit_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stdout + done.stderr
     assert "allow_remote" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_interaction_needs_path_and_click(tmp_path: Path) -> None:
+    with pytest.raises(LockgateError, match="path and click"):
+        make_context(AccessibilityStage, tmp_path, tmp_path / "a", interactions=[{"path": "/a"}])

@@ -39,6 +39,15 @@ class Settings:
     allow_remote: bool = False
     engines: tuple[str, ...] = (AXE, HTMLCS, CHECKS)
     screenshots: Path | None = None  # folder for element pictures; None: none taken
+    interactions: tuple[Interaction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A state that exists only after an action: on the page at `path`, click `click`."""
+
+    path: str
+    click: str
 
 
 def engines_of(names: tuple[str, ...]) -> list[Engine]:
@@ -111,6 +120,7 @@ def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine
                 page = context.new_page()
             continue
         checked.append(page.url)
+        found += _after_actions(page, url, settings, engines, skipped)
         found = merge(found)
         if settings.screenshots is not None:
             found = _pictures(page, found, settings.screenshots, shots)
@@ -120,6 +130,32 @@ def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine
     page.close()
     per_page = (time.monotonic() - started) / max(len(checked), 1)
     return Outcome(tuple(issues), tuple(checked), tuple(skipped), per_page, tuple(shots))
+
+
+def _after_actions(
+    page: Page, url: str, settings: Settings, engines: list[Engine], skipped: list[PageSkip]
+) -> list[Issue]:
+    """The page's issues after each configured action on it (from a fresh load each time)."""
+    from playwright.sync_api import Error
+
+    found: list[Issue] = []
+    acted = False
+    for action in settings.interactions:
+        if urls.normal(urljoin(settings.url, action.path)) != url:
+            continue
+        what = f"{url} after clicking {action.click}"
+        try:
+            if acted:  # the page is in an earlier action's state: start again
+                page.goto(url, wait_until="load")
+            acted = True
+            page.click(action.click)
+            page.wait_for_load_state("load")
+            after = [i for e in engines for i in e.run(page, settings.standard)]
+        except Error as exc:
+            skipped.append(PageSkip(what, f"the action failed: {_first_line(exc)}"))
+            continue
+        found += [replace(i, message=f"After clicking {action.click}: {i.message}") for i in after]
+    return found
 
 
 def _sitemap(context: BrowserContext, settings: Settings) -> list[str]:

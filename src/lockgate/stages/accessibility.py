@@ -6,17 +6,15 @@ focus, reflow, page basics, link text) run in every page; the engine is lockgate
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import time
 from dataclasses import asdict
-from importlib import metadata
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from lockgate.a11y import browser, sources, urls
-from lockgate.a11y.audit import CHECKS, Settings, audit
+from lockgate.a11y.audit import CHECKS, Interaction, Settings, audit
 from lockgate.a11y.engines import AXE, HTMLCS
 from lockgate.a11y.interface import Issue, Outcome, Standard
 from lockgate.config.options import Option, positive
@@ -36,6 +34,15 @@ def _engines(value: Any) -> str | None:
     unknown = [v for v in value if v not in ENGINES]
     if unknown or not value:
         return f"a non-empty list from {', '.join(ENGINES)}"
+    return None
+
+
+def _interactions(value: Any) -> str | None:
+    for table in value:
+        if set(table) != {"path", "click"} or not all(
+            isinstance(table[k], str) and table[k] for k in ("path", "click")
+        ):
+            return 'tables with two keys, path and click: {path = "/apply", click = "button"}'
     return None
 
 
@@ -94,6 +101,15 @@ class AccessibilityStage:
             "check a URL that is not on this machine (else only loopback; other hosts' "
             "requests from the pages are refused)",
         ),
+        Option(
+            "interactions",
+            "list[table]",
+            [],
+            "states that exist only after an action: [[stages.accessibility.interactions]] "
+            'tables with path and click (a CSS selector), e.g. {path = "/apply", click = '
+            '"button[type=submit]"} for the error summary of an empty form',
+            check=_interactions,
+        ),
         Option("screenshots", "bool", True, "a picture of each flagged element, as an artifact"),
     )
 
@@ -144,6 +160,7 @@ class AccessibilityStage:
             allow_remote=bool(o["allow_remote"]),
             engines=tuple(o["engines"]),
             screenshots=ctx.artifacts / SHOTS if o["screenshots"] else None,
+            interactions=tuple(Interaction(t["path"], t["click"]) for t in o["interactions"]),
         )
 
     def _result(self, ctx: StageContext, url: str, out: Outcome, seconds: float) -> StageResult:
@@ -239,11 +256,10 @@ def _report(out: Outcome) -> str:
 
 
 def _versions(ctx: StageContext) -> tuple[tuple[str, str], ...]:
+    """The engines' versions, named as their findings' tool (a SARIF run each)."""
     versions = []
     for name, find in ((AXE, sources.axe), (HTMLCS, sources.htmlcs)):
         script = find()
         if name in ctx.options["engines"] and not isinstance(script, str):
-            versions.append((script.name, script.version))
-    with contextlib.suppress(metadata.PackageNotFoundError):
-        versions.append(("playwright", metadata.version("playwright")))
+            versions.append((name, script.version))
     return tuple(versions)
