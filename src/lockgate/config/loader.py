@@ -18,7 +18,12 @@ from lockgate import fsread
 from lockgate.config import schema
 from lockgate.config.keylines import KeyPath, key_lines, line_of
 from lockgate.config.options import Option
-from lockgate.config.sections import ContainerSettings, DeploySettings, EnvironmentSettings
+from lockgate.config.sections import (
+    ContainerSettings,
+    DeploySettings,
+    EnvironmentSettings,
+    NamingSettings,
+)
 from lockgate.config.validate import (
     MAX_DEPTH,
     Reader,
@@ -38,6 +43,7 @@ from lockgate.deploy.options import (
 )
 from lockgate.errors import LockgateError
 from lockgate.model import Finding, Severity
+from lockgate.naming.options import NAMING_OPTIONS
 from lockgate.stages.interface import Gate, Stage
 
 
@@ -113,6 +119,7 @@ class Config:
     container: ContainerSettings  # typed views of `sections` that stages read
     deploy: DeploySettings
     environments: Mapping[str, EnvironmentSettings]  # the declared ones, else the defaults
+    naming: NamingSettings
     key_lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def where(self, dotted_key: str) -> str:
@@ -316,6 +323,7 @@ def _build(
         container=ContainerSettings.of(_or_defaults(values, "container", CONTAINER_OPTIONS)),
         deploy=DeploySettings.of(_or_defaults(values, "deploy", DEPLOY_OPTIONS)),
         environments=_environments(values.get("environments")),
+        naming=NamingSettings.of(_or_defaults(values, "naming", NAMING_OPTIONS)),
         key_lines=MappingProxyType({dotted(k): n for k, n in source.lines.items()}),
     )
 

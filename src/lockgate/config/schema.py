@@ -8,6 +8,7 @@ from typing import Any
 from lockgate.config.options import Option, positive
 from lockgate.deploy.options import CONTAINER_OPTIONS, DEPLOY_OPTIONS, ENVIRONMENT_OPTIONS
 from lockgate.model import Severity
+from lockgate.naming.options import NAMING_OPTIONS
 
 CONFIG_FILE = "lockgate.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -72,6 +73,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("container", CONTAINER_OPTIONS, "How the build stage builds the service's image (engine, Containerfile, base image)."),
     Section("deploy", DEPLOY_OPTIONS, "How `lockgate deploy` deploys: target, health check, drain, the command and kubernetes targets."),
     Section("environments", ENVIRONMENT_OPTIONS, "Deploy environments, one [environments.NAME] table each (default: review, staging, production).", each=True),
+    Section("naming", NAMING_OPTIONS, "The organisation's naming policy, checked by the naming stage: casing, templates, required tags, banned words and abbreviations, platform limits."),
 )
 
 # fmt: on

@@ -68,3 +68,27 @@ class EnvironmentSettings(_Section):
     requires: tuple[str, ...]
     branches: tuple[str, ...]
     require_passed_run: bool
+
+
+@dataclass(frozen=True)
+class NamingSettings(_Section):
+    """[naming]: the organisation's naming policy (or the shared policy file it names)."""
+
+    policy: str
+    casing: str
+    casing_by_kind: Mapping[str, str]
+    templates: Mapping[str, str]
+    suffixes: tuple[str, ...]
+    required_tags: tuple[str, ...]
+    banned_words: tuple[str, ...]
+    abbreviations: Mapping[str, str]
+    shared_name: bool
+    exclude: tuple[str, ...]
+
+    @classmethod
+    def defaults(cls) -> NamingSettings:
+        """The built-in policy (what a config without [naming] gets)."""
+        from lockgate.config.validate import freeze
+        from lockgate.naming.options import NAMING_OPTIONS
+
+        return cls.of({o.name: freeze(o.default) for o in NAMING_OPTIONS})

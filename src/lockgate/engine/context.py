@@ -44,6 +44,7 @@ def stage_context(
         deploy=config.deploy,
         environments=config.environments,
         upstream=MappingProxyType(dict(upstream or {})),
+        naming=config.naming,
     )
 
 

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from lockgate.config.options import Option
-from lockgate.config.sections import ContainerSettings, DeploySettings, EnvironmentSettings
+from lockgate.config.sections import (
+    ContainerSettings,
+    DeploySettings,
+    EnvironmentSettings,
+    NamingSettings,
+)
 from lockgate.model import Severity, StageResult
 
 
@@ -53,8 +58,8 @@ class StageContext:
     """Everything a stage may use. It reads `project` in place and writes only under `artifacts`.
 
     Built only by `lockgate.engine.context.stage_context`: `options` is this stage's own config
-    section (validated, defaults applied, read-only); `container`, `deploy` and `environments` are
-    the typed project-wide sections.
+    section (validated, defaults applied, read-only); `container`, `deploy`, `environments` and
+    `naming` are the typed project-wide sections.
     """
 
     project: Path
@@ -70,6 +75,7 @@ class StageContext:
     deploy: DeploySettings
     environments: Mapping[str, EnvironmentSettings]
     upstream: Mapping[str, StageResult] = field(default_factory=dict)  # results of its needs
+    naming: NamingSettings = field(default_factory=NamingSettings.defaults)  # [naming] policy
 
 
 class Stage(Protocol):

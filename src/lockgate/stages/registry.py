@@ -17,6 +17,7 @@ ENTRY_POINT_GROUP = "lockgate.stages"
 # name -> "module:Class"; imported on first use so `lockgate --help` stays fast.
 BUILTIN: dict[str, str] = {
     "lint": "lockgate.stages.lint:LintStage",
+    "naming": "lockgate.stages.naming:NamingStage",
     "test": "lockgate.stages.test:TestStage",
     "secrets": "lockgate.stages.secrets:SecretsStage",
     "sast": "lockgate.stages.sast:SastStage",

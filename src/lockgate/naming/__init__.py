@@ -1,0 +1,1 @@
+"""Naming policy: one convention for repositories, packages, images, infrastructure and settings."""
