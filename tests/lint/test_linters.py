@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lockgate import fsutil
 from lockgate.lint import engine, registry
 from lockgate.lint.interface import Linter
 from lockgate.model import Finding, Severity, Status
@@ -75,7 +76,7 @@ def test_should_not_flag(linter: str, tmp_path: Path) -> None:
 
 def test_shellcheck_claims_scripts_by_shebang_only(tmp_path: Path) -> None:
     project = copy("clean", "shellcheck", tmp_path)
-    files = engine.fsutil.project_files(project)
+    files = fsutil.project_files(project)
     req = engine.Request(project, OPTIONS, 120, (LINTERS["shellcheck"],))
     claimed = engine.claimed(req, LINTERS["shellcheck"], files)
     assert claimed == ["deploy.sh", "scripts/release"]  # not the Python script, not NOTES

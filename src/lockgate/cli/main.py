@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "incident": "record incidents (open, resolve, list)",
     "import": "import delivery history: git tags, deployments, incidents",
     "serve": "the delivery dashboard: pages, JSON API and Prometheus /metrics",
+    "fix": "apply the linters' safe automatic fixes and list what changed",
 }
 
 

@@ -56,6 +56,14 @@ def _format_argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
     return [tool, "format", "--check", *_common(project), "--", *files]
 
 
+def _fix_argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
+    return [tool, "check", "--fix", "--exit-zero", *_common(project), "--", *files]
+
+
+def _format_fix_argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
+    return [tool, "format", *_common(project), "--", *files]
+
+
 def parse(done: proc.Completed) -> list[Raw]:
     try:
         data = json.loads(done.stdout or "[]")
@@ -108,6 +116,7 @@ CHECK = Linter(
     argv=_check_argv,
     parse=parse,
     severity=severity,
+    fix_argv=_fix_argv,
 )
 
 FORMAT = Linter(
@@ -123,6 +132,7 @@ FORMAT = Linter(
     options=(Option("format", "bool", True, "Also check formatting (ruff format --check)"),),
     enabled=lambda options: bool(options["format"]),
     ok_codes=(0, 1, 2),  # 2: a file could not be parsed; the JSON still lists the rest
+    fix_argv=_format_fix_argv,
 )
 
 
