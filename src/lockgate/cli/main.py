@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "import": "import delivery history: git tags, deployments, incidents",
     "serve": "the delivery dashboard: pages, JSON API and Prometheus /metrics",
     "fix": "apply the linters' safe automatic fixes and list what changed",
+    "config": "show the merged configuration with the layer of each value; check the org policy",
 }
 
 

@@ -121,6 +121,9 @@ class Config:
     environments: Mapping[str, EnvironmentSettings]  # the declared ones, else the defaults
     naming: NamingSettings
     key_lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # dotted key -> the layer that set it ("python-service@1:7", "lockgate.toml:3"); unset: default
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    policy_findings: tuple[Finding, ...] = ()  # what the layers tried against the org policy
 
     def where(self, dotted_key: str) -> str:
         """File and line of a key such as "stages.test.coverage_min": "lockgate.toml:12"."""
@@ -174,10 +177,37 @@ def _checked(
     stages: Mapping[str, type[Stage]],
     sections: tuple[schema.Section, ...] | None,
 ) -> Config:
+    source, origins, findings = _layered(root, source, stages)
     reader = Reader(source.label, source.lines)
     config = _build(root, source, reader, stages, schema.SECTIONS if sections is None else sections)
     reader.raise_errors()
-    return config
+    return replace(config, origins=MappingProxyType(origins), policy_findings=findings)
+
+
+def _layered(
+    root: Path, source: _Source, stages: Mapping[str, type[Stage]]
+) -> tuple[_Source, dict[str, str], tuple[Finding, ...]]:
+    """The project's file over its `extends` packs, held to the org policy (config/policy.py)."""
+    from lockgate.config import packs, policy
+
+    base = source.path.parent if source.path is not None else root
+    identity = f"file:{source.path.resolve()}" if source.path is not None else "project"
+    project = packs.Layer(source.label, None, dict(source.data), dict(source.lines), identity, base)
+    merged = packs.merge(packs.resolve(project, root / ".lockgate" / "packs"))
+    named = merged.data.get("project", {})
+    name = named.get("name") if isinstance(named, dict) else None
+    outcome = policy.evaluate(
+        merged.layers, datetime.date.today(), name if isinstance(name, str) else root.resolve().name
+    )
+    if outcome.declared:
+        defaults = {
+            n: next(o.default for o in stage_options(cls) if o.name == "fail_on")
+            for n, cls in stages.items()
+        }
+        merged.origins.update(policy.clamp(merged.data, outcome.floor, defaults))
+    warnings = source.warnings + tuple(policy.describe(f) for f in outcome.findings)
+    layered = replace(source, data=merged.data, lines=merged.lines, warnings=warnings)
+    return layered, merged.origins, outcome.findings
 
 
 # --- finding and parsing the file ---------------------------------------------------------------

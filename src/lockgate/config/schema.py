@@ -68,14 +68,24 @@ SUPPRESS = Section("suppress", (
     Option("fingerprint", "str", None, "Only the finding with this fingerprint (from the reports)."),
 ), "Accepted findings, one `[[suppress]]` table each; give at least one of `rule`, `path`, `fingerprint`.")
 
+POLICY = Section("policy", (
+    Option("fail_on", "str", None, "Floor for every stage: each fails on this severity or a lower one; a later layer's looser fail_on is a finding.", choices=SEVERITIES),
+    Option("required_stages", "list[str]", [], "Stages no later layer may disable."),
+    Option("fail_on_unchecked", "bool", False, "true: every stage fails on what it could not check; no later layer may set it false."),
+    Option("name_pattern", "str", None, "Regular expression every project name must match (the naming rule).", check=non_empty),
+    Option("allowed_suppressions", "list[str]", [], "Stages, or stage:rule pairs, whose findings may be suppressed; empty: any."),
+    Option("max_suppression_days", "int", 0, "Longest a suppression may run, in days from today; 0: no limit.", check=not_negative),
+), "The org policy: floors that later layers (packs, the project) may tighten but never loosen.")
+
 # Other top-level sections, one line each; `Config.sections[name]` holds their frozen values.
 SECTIONS: tuple[Section, ...] = (
     Section("container", CONTAINER_OPTIONS, "How the build stage builds the service's image (engine, Containerfile, base image)."),
     Section("deploy", DEPLOY_OPTIONS, "How `lockgate deploy` deploys: target, health check, drain, the command and kubernetes targets."),
     Section("environments", ENVIRONMENT_OPTIONS, "Deploy environments, one [environments.NAME] table each (default: review, staging, production).", each=True),
     Section("naming", NAMING_OPTIONS, "The organisation's naming policy, checked by the naming stage: casing, templates, required tags, banned words and abbreviations, platform limits."),
+    POLICY,
 )
 
 # fmt: on
 
-RESERVED = ("project", "run", "stages", "suppress")
+RESERVED = ("project", "run", "stages", "suppress", "extends")
