@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -91,11 +93,19 @@ class _Tally:
     versions: dict[str, str] = field(default_factory=dict)
     checked: set[str] = field(default_factory=set)
 
+    def merge(self, other: _Tally) -> None:
+        self.findings += other.findings
+        self.unchecked += other.unchecked
+        self.versions.update(other.versions)
+        self.checked |= other.checked
+
 
 def lint(req: Request) -> StageResult:
+    """Each linter with files to check, side by side (they are independent processes)."""
     started = time.monotonic()
     files = fsutil.project_files(req.project)
     tally = _Tally()
+    jobs: list[tuple[Linter, list[str]]] = []
     for linter in enabled(req):
         targets = claimed(req, linter, files)
         if not targets:
@@ -103,9 +113,13 @@ def lint(req: Request) -> StageResult:
         why = why_not(linter)
         if why is not None:
             tally.unchecked.append(_unavailable(linter, why, len(targets)))
-            continue
+        else:
+            jobs.append((linter, targets))
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        futures = [(lt, pool.submit(_lint_with, req, lt, targets)) for lt, targets in jobs]
+    for linter, future in futures:
         try:
-            _lint_with(req, linter, targets, tally)
+            tally.merge(future.result())
         except LintOutputError as exc:
             return _error(f"{linter.name} failed: {exc}", started)
     if not tally.checked and not tally.unchecked:
@@ -113,14 +127,15 @@ def lint(req: Request) -> StageResult:
     return _result(tally, started)
 
 
-def _lint_with(req: Request, linter: Linter, targets: list[str], tally: _Tally) -> None:
+def _lint_with(req: Request, linter: Linter, targets: list[str]) -> _Tally:
+    tally = _Tally()
     tool = proc.require(linter.tool, linter.install_hint)
-    tally.versions[linter.tool] = _version(linter)
+    tally.versions[linter.label or linter.tool] = _version(linter)
     if linter.text_only:
         targets, unreadable = _readable(req.project, targets)
         tally.findings += (_to_finding(linter, req.project, r) for r in unreadable)
         tally.checked.update(r.path for r in unreadable)
-    raws, failed = _run(linter, tool, req, targets)
+    raws, failed = _run(linter, tool, req, targets) if targets else ([], {})
     names = _lossy_names(targets)
     tally.findings += (_to_finding(linter, req.project, r, names) for r in raws)
     for path, reason in failed.items():
@@ -128,6 +143,7 @@ def _lint_with(req: Request, linter: Linter, targets: list[str], tally: _Tally) 
             Unchecked(path, f"{linter.name} could not check it: {reason}", 1, linter.install_hint)
         )
     tally.checked.update(t for t in targets if t not in failed)
+    return tally
 
 
 def _unavailable(linter: Linter, why: str, count: int) -> Unchecked:

@@ -68,6 +68,7 @@ class Linter:
     sniff: Callable[[str, str], bool] | None = None
     # the engine reads each file first: one that is not UTF-8 text is a finding, not a tool crash
     text_only: bool = False
+    label: str | None = None  # its name in the run's tool versions (default: `tool`)
     chunk: int = 500  # files per call (1: one call per file, e.g. per .NET project)
     # the command that applies the tool's safe automatic fixes (`lockgate fix`), if it has one
     fix_argv: Callable[[str, Path, Sequence[str]], list[str]] | None = None

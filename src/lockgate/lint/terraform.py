@@ -75,6 +75,7 @@ TERRAFORM = Linter(
     severity=severity,
     version_argv=("-c", "import importlib.metadata as m; print(m.version('python-hcl2'))"),
     probe=probe,
+    label="python-hcl2",
     text_only=True,
     fix_argv=_fix_argv,
 )
