@@ -29,8 +29,18 @@ BARRIERS: dict[str, set[tuple[str, str]]] = {
     "heading-order.html": {("1.3.1", "heading-order")},
     "no-main.html": {("1.3.1", "main-landmark")},
     "no-skip-link.html": {("2.4.1", "skip-link")},
+    "autoplay.html": {("2.2.2", "autoplay")},
+    "sensory.html": {("1.3.3", "sensory-instructions")},
+    "error-not-linked.html": {("1.3.1", "error-not-linked"), ("3.3.1", "error-not-linked")},
+    "text-spacing.html": {("1.4.12", "text-spacing")},
 }
-CLEAN = ("clean.html", "govuk-form.html", "clean-patterns.html", "form-errors.html")
+CLEAN = (
+    "clean.html",
+    "govuk-form.html",
+    "clean-patterns.html",
+    "form-errors.html",
+    "clean-errors.html",
+)
 
 
 @pytest.fixture(scope="module")

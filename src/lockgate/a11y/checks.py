@@ -41,6 +41,11 @@ _HELP = {
     "2.4.4": "https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context",
     "2.4.7": "https://www.w3.org/WAI/WCAG22/Understanding/focus-visible",
     "3.1.1": "https://www.w3.org/WAI/WCAG22/Understanding/language-of-page",
+    "1.3.3": "https://www.w3.org/WAI/WCAG22/Understanding/sensory-characteristics",
+    "1.4.2": "https://www.w3.org/WAI/WCAG22/Understanding/audio-control",
+    "1.4.12": "https://www.w3.org/WAI/WCAG22/Understanding/text-spacing",
+    "2.2.2": "https://www.w3.org/WAI/WCAG22/Understanding/pause-stop-hide",
+    "3.3.1": "https://www.w3.org/WAI/WCAG22/Understanding/error-identification",
 }
 
 
@@ -61,12 +66,15 @@ def _issue(
 
 
 class PageChecks:
-    """Language, title, main landmark, skip link, heading order, vague link text, mouse-only controls."""
+    """Language, title, main landmark, skip link, heading order, vague link text, mouse-only
+    controls, autoplay, instructions by position or colour, error messages not tied to their
+    field, text cut off by wider text spacing (1.4.12, level AA)."""
 
     name = LOCKGATE
 
     def run(self, page: Page, standard: Standard) -> list[Issue]:
-        raw: list[dict[str, Any]] = page.evaluate(pagejs.PAGE_CHECKS_FN, list(VAGUE_LINK_TEXT))
+        args = {"vague": list(VAGUE_LINK_TEXT), "aa": standard is not Standard.WCAG2A}
+        raw: list[dict[str, Any]] = page.evaluate(pagejs.PAGE_CHECKS_FN, args)
         return [
             _issue(page, r["rule"], tuple(r["criteria"]), Impact(r["impact"]), r, r["message"])
             for r in raw

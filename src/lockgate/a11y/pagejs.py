@@ -97,7 +97,7 @@ HTMLCS_FN = r"""
 # lockgate's own checks on the loaded page: language, title, main landmark, skip link, heading
 # order, link text that says nothing alone, interactive elements the keyboard cannot reach.
 PAGE_CHECKS_FN = r"""
-(vague) => {
+({ vague, aa }) => {
   const L = window.__lockgate;
   const out = [];
   const add = (rule, criteria, impact, el, message) =>
@@ -151,6 +151,56 @@ PAGE_CHECKS_FN = r"""
   for (const el of document.querySelectorAll('a[href][tabindex^="-"], button[tabindex^="-"], input[tabindex^="-"], select[tabindex^="-"], textarea[tabindex^="-"]')) {
     if (el.disabled || !L.shown(el) || el.closest(composite) || el.closest('[aria-hidden="true"], [inert]')) continue;
     add('keyboard-unreachable', ['2.1.1'], 'serious', el, 'tabindex="-1" takes this visible control out of the Tab order: remove it');
+  }
+  for (const m of document.querySelectorAll('video[autoplay], audio[autoplay]')) {
+    if (m.hasAttribute('controls')) continue;
+    if (m.localName === 'video')
+      add('autoplay', ['2.2.2'], 'serious', m, 'This video plays by itself with no controls to pause or stop it: add controls, or do not autoplay');
+    else if (!m.muted)
+      add('autoplay', ['1.4.2'], 'serious', m, 'This audio plays by itself with no way to stop it or turn it down: add controls, or do not autoplay');
+  }
+  const sensory = [
+    /\b(button|link|icon|field|menu|box|panel|column)s? (on|to|at) the (right|left)(-hand side)?\b/i,
+    /\b(on|to|at) the (right|left)(-hand side)? of (the|this) (page|screen)\b/i,
+    /\bthe (red|green|blue|orange|round|square|circular) (button|link|icon|field|box)s?\b/i,
+    /\b(fields?|items?|words?|options?|answers?) (shown |marked |highlighted )?in (red|green|blue|orange)\b/i,
+  ];
+  for (const el of document.body ? document.body.querySelectorAll('p, li, label, legend, span, div, td, dd, h1, h2, h3, h4, h5, h6') : []) {
+    const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' ');
+    if (own.trim() && sensory.some((re) => re.test(own)) && L.shown(el))
+      add('sensory-instructions', ['1.3.3'], 'moderate', el, 'These instructions rely on position or colour alone: name the thing instead (its label or text)');
+  }
+  const describedBy = (el) => ((el?.getAttribute('aria-describedby') || '') + ' ' + (el?.getAttribute('aria-errormessage') || '')).split(/\s+/).filter(Boolean);
+  for (const f of document.querySelectorAll('[aria-invalid="true"]')) {
+    const text = describedBy(f).map((id) => document.getElementById(id)?.textContent || '').join('').trim();
+    if (!text && L.shown(f))
+      add('error-not-linked', ['3.3.1'], 'serious', f, 'This field is marked invalid but no error message is tied to it: point its aria-describedby at the message');
+  }
+  for (const msg of document.querySelectorAll('.govuk-error-message, .error-message, .invalid-feedback, .field-error, .form-error')) {
+    if (!L.shown(msg) || !msg.textContent.trim()) continue;
+    const group = msg.closest('.govuk-form-group, .form-group, fieldset, form');
+    const field = group && group.querySelector('input:not([type="hidden"]), select, textarea');
+    if (!field || Array.from(field.labels || []).some((l) => l.contains(msg))) continue;
+    const refs = [...describedBy(field), ...describedBy(field.closest('fieldset'))];
+    if (!msg.id || !refs.includes(msg.id))
+      add('error-not-linked', ['1.3.1', '3.3.1'], 'serious', msg, "This error message is not tied to its field: give it an id and add that to the field's aria-describedby");
+  }
+  if (aa && document.body) {
+    const boxes = (root) => Array.from(root.querySelectorAll('*')).filter((el) => {
+      if (el.matches('input, select, textarea, button, img, svg, video, audio, canvas, iframe, script, style')) return false;
+      if (el.clientWidth <= 2 || el.clientHeight <= 2 || !el.textContent.trim()) return false;
+      const o = getComputedStyle(el);
+      const clips = (v) => v === 'hidden' || v === 'clip';
+      return (clips(o.overflowY) && el.scrollHeight > el.clientHeight + 1) || (clips(o.overflowX) && el.scrollWidth > el.clientWidth + 1);
+    });
+    const before = new Set(boxes(document.body));
+    const spacing = document.createElement('style');
+    spacing.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+    document.head.appendChild(spacing);
+    const clipped = boxes(document.body).filter((el) => !before.has(el));
+    spacing.remove();
+    for (const el of clipped.filter((el) => !clipped.some((o) => o !== el && el.contains(o))).slice(0, 3))
+      add('text-spacing', ['1.4.12'], 'serious', el, 'With wider text spacing (line height 1.5, letter spacing 0.12em, word spacing 0.16em) this text is cut off: let the box grow (no fixed height with overflow hidden)');
   }
   return out;
 }
