@@ -19,6 +19,7 @@ BUILTIN: dict[str, str] = {
     "lint": "lockgate.stages.lint:LintStage",
     "naming": "lockgate.stages.naming:NamingStage",
     "test": "lockgate.stages.test:TestStage",
+    "docs": "lockgate.stages.docs:DocsStage",
     "secrets": "lockgate.stages.secrets:SecretsStage",
     "sast": "lockgate.stages.sast:SastStage",
     "deps": "lockgate.stages.deps:DepsStage",

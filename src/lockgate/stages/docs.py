@@ -1,0 +1,134 @@
+"""The `docs` stage: a static, self-contained, offline documentation site built on every run.
+
+From the README, the Python code (static analysis, nothing imported), the OpenAPI document, the
+Terraform modules, lockgate's own pipeline config and the ADRs; lockgate.docsite builds it. What
+the code has and the docs lack (no description) is reported, and fails the gate with
+`require_descriptions`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import ClassVar
+
+from lockgate import fsutil
+from lockgate.config.options import Option
+from lockgate.docsite.build import Site, build
+from lockgate.docsite.interface import Gap, GapKind, Source
+from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, Unchecked
+from lockgate.model import fingerprint as make_fingerprint
+from lockgate.stages.interface import Input, StageContext, StageKind
+
+_WHAT = {
+    GapKind.MODULE: "has no module docstring",
+    GapKind.ENDPOINT: "has no summary or description in the OpenAPI document",
+    GapKind.VARIABLE: "has no description",
+    GapKind.OUTPUT: "has no description",
+}
+
+
+class DocsStage:
+    name: ClassVar[str] = "docs"
+    kind: ClassVar[StageKind] = StageKind.CHECK
+    consumes: ClassVar[Input] = Input.TREE
+    provides: ClassVar[Input | None] = None
+    needs: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = (
+        "Documentation site built from the code (README, Python API, HTTP API, Terraform,"
+        " pipeline, ADRs); flags what has no description"
+    )
+    options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "require_descriptions",
+            "bool",
+            False,
+            "Fail the gate on public modules, HTTP endpoints and Terraform variables and outputs"
+            " with no description (false: they are listed as info findings)",
+        ),
+        Option(
+            "openapi",
+            "str",
+            "",
+            "The OpenAPI document (JSON or YAML); empty: openapi.json/.yaml at the top, in docs/ or api/",
+        ),
+        Option(
+            "python_paths",
+            "list[str]",
+            [],
+            "Python packages to document (folders); empty: the top-level packages (src/ layout too), tests left out",
+        ),
+        Option(
+            "terraform_paths",
+            "list[str]",
+            [],
+            "Terraform module folders to document; empty: every folder with .tf files",
+        ),
+        Option(
+            "adr_dir", "str", "docs/adr", "Folder of the architecture decision records (Markdown)"
+        ),
+        Option("title", "str", "", "Title of the site; empty: the service name"),
+    )
+
+    def available(self, ctx: StageContext) -> str | None:
+        return None  # a missing parser leaves its part unchecked (run says so)
+
+    def cache_key(self, ctx: StageContext) -> str | None:
+        return None  # the site is an artifact of every run
+
+    def run(self, ctx: StageContext) -> StageResult:
+        start = time.monotonic()
+        out = ctx.artifacts / "site"
+        source = Source(
+            root=ctx.project,
+            files=tuple(fsutil.project_files(ctx.project)),
+            options=ctx.options,
+            service=ctx.service,
+            report_link=_report_link(ctx, out),
+        )
+        site = build(source, out, ctx.options["title"] or ctx.service)
+        severity = Severity.LOW if ctx.options["require_descriptions"] else Severity.INFO
+        findings = tuple(_finding(self.name, gap, severity) for gap in site.gaps)
+        unchecked = tuple(Unchecked(what=u.what, reason=u.reason, fix=u.fix) for u in site.unread)
+        return StageResult(
+            stage=self.name,
+            status=Status.WARNED if unchecked else Status.PASSED,
+            findings=findings,
+            metrics=_metrics(site),
+            artifacts=(str(site.index),),
+            duration=time.monotonic() - start,
+            summary=_summary(site),
+            unchecked=unchecked,
+        )
+
+
+def _metrics(site: Site) -> tuple[Metric, ...]:
+    counts = [Metric(k.replace(" ", "_"), v, "items") for k, v in sorted(site.items.items())]
+    return (*counts, Metric("missing_descriptions", len(site.gaps), "items"))
+
+
+def _summary(site: Site) -> str:
+    counts = ", ".join(f"{n} {k}" for k, n in site.items.items())
+    text = f"site of {counts} at {site.index}; {len(site.gaps)} item(s) with no description"
+    return text + "".join(f"; not checked: {u.what}: {u.reason}" for u in site.unread)
+
+
+def _report_link(ctx: StageContext, site: os.PathLike[str]) -> str | None:
+    """This run's report.html, relative to the site (the engine keeps artifacts beside it)."""
+    if ctx.artifacts.parent.name != "artifacts":
+        return None
+    return os.path.relpath(ctx.artifacts.parent.parent / "report.html", site)
+
+
+def _finding(stage: str, gap: Gap, severity: Severity) -> Finding:
+    rule = f"docs-missing-{gap.kind.value}-description"
+    return Finding(
+        stage=stage,
+        tool="lockgate-docs",
+        rule_id=rule,
+        message=f"{gap.what} {_WHAT[gap.kind]}: the docs site shows it without one",
+        severity=severity,
+        fingerprint=make_fingerprint(rule, gap.path, gap.what),
+        location=Location(gap.path, gap.line),
+        tags=("docs",),
+    )

@@ -1,0 +1,115 @@
+"""The docs stage: the example service's site has every endpoint and variable; the gate; bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from lockgate.docsite.html import esc
+from lockgate.model import Severity, Status
+from lockgate.naming import hcl
+from lockgate.stages.docs import DocsStage
+from tests.testing.harness import EXAMPLES, copy_project, make_context
+
+EXAMPLE = EXAMPLES / "tenancy-api"
+
+
+def run(root: Path, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+    ctx = make_context(DocsStage, root, tmp_path / "artifacts", **options)
+    return DocsStage().run(ctx)
+
+
+def site_text(result) -> str:  # type: ignore[no-untyped-def]
+    folder = Path(result.artifacts[0]).parent
+    return "".join(p.read_text() for p in sorted(folder.glob("*.html")))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [v for k, v in attrs if k in ("href", "src") and v]
+
+
+def test_example_site_has_every_endpoint_and_terraform_variable(tmp_path: Path) -> None:
+    root = copy_project(EXAMPLE, tmp_path / "tenancy-api")
+    result = run(root, tmp_path)
+    assert result.status is Status.PASSED, result.summary
+    text = site_text(result)
+    doc = json.loads((EXAMPLE / "openapi.json").read_text())
+    for path, ops in doc["paths"].items():
+        for method in ops:
+            assert f'<span class="method">{method}</span> <code>{esc(path)}</code>' in text
+    variables = [
+        b.labels[0]
+        for tf in sorted((EXAMPLE / "terraform").glob("*.tf"))
+        for b in hcl.parse(tf.read_text())
+        if b.type == "variable"
+    ]
+    assert len(variables) >= 10
+    for name in variables:
+        assert f"<code>{name}</code>" in text, name
+    assert "Tenancy API" in text and "tenancy-api" in text  # README and pipeline
+
+
+def test_site_is_self_contained(tmp_path: Path) -> None:
+    result = run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
+    folder = Path(result.artifacts[0]).parent
+    for page in folder.glob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text())
+        for url in parser.urls:
+            assert not re.match(r"[a-z]+:", url) or url.startswith(
+                ("https://", "http://", "mailto:")
+            ), url
+            if not re.match(r"[a-z]+:|#", url):
+                assert (folder / url.split("#")[0]).exists(), (page.name, url)
+        assert "<script" not in page.read_text() and 'rel="stylesheet"' not in page.read_text()
+
+
+@pytest.mark.parametrize(("require", "severity"), [(False, Severity.INFO), (True, Severity.LOW)])
+def test_missing_descriptions_gate(tmp_path: Path, require: bool, severity: Severity) -> None:
+    root = tmp_path / "svc"
+    (root / "infra").mkdir(parents=True)
+    (root / "infra" / "main.tf").write_text('variable "region" {\n  type = string\n}\n')
+    result = run(root, tmp_path, require_descriptions=require)
+    [finding] = result.findings
+    assert finding.rule_id == "docs-missing-terraform-variable-description"
+    assert finding.where == "infra/main.tf:1" and finding.severity is severity
+
+
+@pytest.mark.parametrize(
+    ("files", "what"),
+    [
+        ({"openapi.json": "{broken"}, "openapi.json"),
+        ({"main.tf": 'variable "x" {\n'}, "main.tf:"),
+        ({"pkg/__init__.py": "def (:\n"}, "pkg/__init__.py"),
+    ],
+)
+def test_unreadable_inputs_leave_the_stage_warned(
+    tmp_path: Path, files: dict[str, str], what: str
+) -> None:
+    root = tmp_path / "svc"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    result = run(root, tmp_path)
+    assert result.status is Status.WARNED
+    assert result.unchecked[0].what.startswith(what) and result.unchecked[0].fix
+    assert Path(result.artifacts[0]).exists()  # the rest of the site is still built
+
+
+def test_run_only_docs_writes_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lockgate.cli.main import main
+
+    root = copy_project(EXAMPLE, tmp_path / "tenancy-api")
+    assert main(["run", str(root), "--only", "docs"]) == 0
+    [index] = (root / ".lockgate" / "reports").glob("*/artifacts/docs/site/index.html")
+    assert 'href="../../../report.html"' in index.read_text()
+    assert (index.parents[3] / "report.html").exists()
