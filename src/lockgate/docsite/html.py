@@ -16,9 +16,10 @@ nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;mar
 main{max-width:60rem;padding:1rem;margin:0 auto}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 th,td{border:1px solid #b1b4b6;padding:.25rem .5rem;text-align:left;vertical-align:top}
-code,pre{font-family:ui-monospace,monospace;background:#f3f2f1}pre{padding:.5rem;overflow:auto}
+code,pre{font-family:ui-monospace,monospace;background:#f3f2f1}
+pre{padding:.5rem;white-space:pre-wrap}
 .method{font-weight:bold;text-transform:uppercase}.missing{color:#d4351c}
-td,th,p,li{overflow-wrap:anywhere}
+td,th,p,li,pre,code,h1,h2,h3,h4,h5,h6{overflow-wrap:anywhere}
 """
 
 
