@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "serve": "the delivery dashboard: pages, JSON API and Prometheus /metrics",
     "fix": "apply the linters' safe automatic fixes and list what changed",
     "config": "show the merged configuration with the layer of each value; check the org policy",
+    "ci": "write the pipeline as GitHub Actions, GitLab CI or CircleCI configuration",
 }
 
 

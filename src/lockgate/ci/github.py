@@ -1,0 +1,98 @@
+"""GitHub Actions: one job per stage, SARIF to code scanning, JUnit in the step summary,
+a `production` environment (its required reviewers are set in the repository's settings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
+
+NOTE = (
+    "# Production deploys wait for the `production` environment's required reviewers: set them in\n"
+    "# the repository's Settings > Environments > production > Required reviewers."
+)
+RUNNER = "ubuntu-24.04"
+CHECKOUT = "actions/checkout@v4"
+SETUP_PYTHON = "actions/setup-python@v5"
+CACHE = "actions/cache@v4"
+UPLOAD_SARIF = "github/codeql-action/upload-sarif@v3"
+UPLOAD_ARTIFACT = "actions/upload-artifact@v4"
+
+
+def render(pipeline: Pipeline) -> dict[str, Any]:
+    jobs = {job.name: _job(pipeline, job) for job in pipeline.jobs}
+    if pipeline.production is not None:
+        jobs[pipeline.production.name] = _production(pipeline, pipeline.production)
+    return {
+        "name": "lockgate",
+        "on": {"push": {"branches": [pipeline.base_branch]}, "pull_request": {}},
+        "permissions": {"contents": "read"},
+        "jobs": jobs,
+    }
+
+
+def _setup(pipeline: Pipeline) -> list[dict[str, Any]]:
+    return [
+        {"uses": CHECKOUT, "with": {"fetch-depth": 0}},
+        {"uses": SETUP_PYTHON, "with": {"python-version": pipeline.python_version}},
+        {"name": "Install lockgate", "run": pipeline.install},
+    ]
+
+
+def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
+    out: dict[str, Any] = {"runs-on": RUNNER}
+    if job.needs:
+        out["needs"] = list(job.needs)
+    if job.reports is None:
+        out["steps"] = [*_setup(pipeline), {"name": job.name, "run": job.command}]
+        return out
+    out["permissions"] = {"contents": "read", "security-events": "write"}
+    sarif, junit = f"{job.reports}/lockgate.sarif", f"{job.reports}/junit.xml"
+    cache = {
+        "uses": CACHE,
+        "with": {
+            "path": CACHE_DIR,
+            "key": f"lockgate-{job.name}-${{{{ github.sha }}}}",
+            "restore-keys": f"lockgate-{job.name}-",
+        },
+    }
+    setup = _setup(pipeline)
+    out["steps"] = [
+        *setup[:2],
+        cache,
+        setup[2],
+        {"name": f"lockgate {job.name}", "run": job.command},
+        {
+            "name": "Upload SARIF to code scanning",
+            "if": f"always() && hashFiles('{sarif}') != ''",
+            "uses": UPLOAD_SARIF,
+            "with": {"sarif_file": sarif, "category": f"lockgate-{job.name}"},
+        },
+        {
+            "name": "Summarise JUnit",
+            "if": f"always() && hashFiles('{junit}') != ''",
+            "run": f'python -m lockgate.ci.junit_summary {junit} >> "$GITHUB_STEP_SUMMARY"',
+        },
+        {
+            "name": "Keep the reports",
+            "if": "always()",
+            "uses": UPLOAD_ARTIFACT,
+            "with": {
+                "name": f"lockgate-{job.name}",
+                "path": job.reports,
+                "if-no-files-found": "ignore",
+            },
+        },
+    ]
+    return out
+
+
+def _production(pipeline: Pipeline, job: Job) -> dict[str, Any]:
+    return {
+        "runs-on": RUNNER,
+        "needs": list(job.needs),
+        "if": f"github.event_name == 'push' && github.ref == 'refs/heads/{pipeline.base_branch}'",
+        "environment": {"name": "production"},
+        "concurrency": {"group": "production", "cancel-in-progress": False},
+        "steps": [*_setup(pipeline), {"name": "Deploy to production", "run": job.command}],
+    }

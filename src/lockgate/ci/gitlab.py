@@ -1,0 +1,53 @@
+"""GitLab CI: one job per stage linked by `needs`, JUnit report artifacts, the cache directory
+cached per job, and a manual `production` job with its environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
+
+NOTE = "# Production deploys are a manual job on the base branch (environment: production)."
+STAGE = "lockgate"
+PRODUCTION_STAGE = "production"
+
+
+def render(pipeline: Pipeline) -> dict[str, Any]:
+    stages = [STAGE] + ([PRODUCTION_STAGE] if pipeline.production is not None else [])
+    out: dict[str, Any] = {
+        "stages": stages,
+        "default": {"image": f"python:{pipeline.python_version}-bookworm"},
+        "variables": {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "GIT_DEPTH": "0"},
+    }
+    for job in pipeline.jobs:
+        out[job.name] = _job(pipeline, job)
+    if pipeline.production is not None:
+        out[pipeline.production.name] = _production(pipeline, pipeline.production)
+    return out
+
+
+def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "stage": STAGE,
+        "needs": list(job.needs),
+        "script": [pipeline.install, job.command],
+    }
+    if job.reports is not None:
+        out["cache"] = {"key": f"lockgate-{job.name}", "paths": [f"{CACHE_DIR}/"]}
+        out["artifacts"] = {
+            "when": "always",
+            "paths": [f"{job.reports}/"],
+            "reports": {"junit": f"{job.reports}/junit.xml"},
+        }
+    return out
+
+
+def _production(pipeline: Pipeline, job: Job) -> dict[str, Any]:
+    return {
+        "stage": PRODUCTION_STAGE,
+        "needs": list(job.needs),
+        "environment": {"name": "production"},
+        "resource_group": "production",
+        "rules": [{"if": f'$CI_COMMIT_BRANCH == "{pipeline.base_branch}"', "when": "manual"}],
+        "script": [pipeline.install, job.command],
+    }
