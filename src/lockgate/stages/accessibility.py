@@ -180,7 +180,8 @@ class AccessibilityStage:
                 status=Status.ERROR,
                 duration=seconds,
                 summary=f"no page could be checked ({reasons}); fix: check that the service "
-                f"is running at {url}",
+                f"is running at {url} and serves HTML pages there (a service without pages: set "
+                "enabled = false in [stages.accessibility])",
                 unchecked=unchecked,
             )
         return StageResult(
