@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -220,3 +222,86 @@ def test_cli_init_ci(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["init", "--ci", str(root)]) == 0
     config = load_config(root)
     assert config.stages and all(s.gate.fail_on_unchecked for s in config.stages.values())
+
+
+# --- packs and CI files ----------------------------------------------------------------------------
+
+CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or str(
+    Path(__file__).resolve().parents[2] / ".venv" / "bin" / "check-jsonschema"
+)
+CI_FILES = {
+    "github": (".github/workflows/lockgate.yml", "vendor.github-workflows"),
+    "gitlab": (".gitlab-ci.yml", "vendor.gitlab-ci"),
+    "circleci": (".circleci/config.yml", "vendor.circle-ci"),
+}
+
+
+@pytest.mark.parametrize("system", list(CI_FILES))
+def test_a_fresh_python_repository_gets_its_whole_pipeline_from_one_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], system: str
+) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    assert main(["init", "--ci", system, str(root)]) == 0
+    config = load_config(root)
+    assert config.warnings == ()
+    assert config.origins["extends"] == "lockgate.toml:8"
+    assert 'extends = ["python-service@1"]' in (root / "lockgate.toml").read_text()
+    assert config.origins["stages.test.coverage_min"].startswith("python-service@1:")
+    assert all(s.gate.fail_on_unchecked for s in config.stages.values())  # the CI profile too
+    path, schema = CI_FILES[system]
+    assert (root / path).is_file() and schema in capsys.readouterr().out
+    done = subprocess.run(
+        [CHECK_JSONSCHEMA, "--builtin-schema", schema, str(root / path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "pack"),
+    [
+        (("pyproject.toml",), "python-service@1"),
+        (("package.json",), "node-frontend@1"),
+        (("Api.csproj",), "dotnet-api@1"),
+        (("Gemfile",), "rails-app@1"),
+        (("index.html",), "static-site@1"),
+        (("main.tf",), "terraform@1"),
+        (
+            ("pyproject.toml", "infra/main.tf"),
+            "python-service@1",
+        ),  # the app's pack, not terraform's
+        (("README.md",), None),
+    ],
+)
+def test_init_chooses_the_pack_of_the_stack(
+    tmp_path: Path, files: tuple[str, ...], pack: str | None
+) -> None:
+    root = tree(tmp_path / "svc", *files)
+    init_project(root)
+    text = (root / "lockgate.toml").read_text()
+    assert (f'extends = ["{pack}"]' in text) if pack else ("extends" not in text)
+    assert load_config(root).warnings == ()
+
+
+def test_a_pack_for_stages_that_are_not_registered_is_not_chosen() -> None:
+    assert init.choose_pack(("python",), FAKE_STAGES) is None
+    assert init.choose_pack(("python",)) == "python-service@1"
+
+
+def test_init_ci_without_a_system_keeps_the_profile_and_writes_no_ci_file(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    assert main(["init", str(root), "--ci"]) == 0
+    assert all(s.gate.fail_on_unchecked for s in load_config(root).stages.values())
+    assert not (root / ".github").exists() and not (root / ".gitlab-ci.yml").exists()
+
+
+def test_init_with_an_unknown_ci_system_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    assert main(["init", "--ci", "jenkins", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown CI system 'jenkins'" in err and "github, gitlab, circleci" in err
+    assert not (root / "lockgate.toml").exists()

@@ -1,4 +1,5 @@
-"""`lockgate init [PATH]`: detect the project's stacks and write a commented starting lockgate.toml."""
+"""`lockgate init [PATH]`: detect the project's stacks, choose the pack, write a commented
+lockgate.toml that extends it and, with `--ci github|gitlab|circleci`, the CI system's file."""
 
 from __future__ import annotations
 
@@ -49,6 +50,17 @@ STACKS: tuple[tuple[str, str, Detector], ...] = (
 STATIC = ("static", "static site")
 TESTABLE = frozenset({"python", "node", "dotnet", "ruby"})  # stacks that usually have a test suite
 LABELS = dict([*((i, label) for i, label, _ in STACKS), STATIC])
+# The built-in pack of each stack, in order of preference: an application's pack wins over
+# terraform's (infrastructure is kept apart: its repository gets the terraform pack alone).
+PACKS = {
+    "python": "python-service@1",
+    "node": "node-frontend@1",
+    "dotnet": "dotnet-api@1",
+    "ruby": "rails-app@1",
+    "static": "static-site@1",
+    "terraform": "terraform@1",
+}
+PROFILE = "profile"  # `--ci` without a system: only the CI profile (fail_on_unchecked = true)
 
 
 def add_parser(sub: Any) -> None:
@@ -62,17 +74,36 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--force", action="store_true", help="overwrite an existing lockgate.toml")
     p.add_argument(
         "--ci",
-        action="store_true",
-        help="CI profile: every stage fails on what it could not check (fail_on_unchecked = true)",
+        nargs="?",
+        const=PROFILE,
+        default=None,
+        metavar="SYSTEM",
+        help="CI profile: every stage fails on what it could not check (fail_on_unchecked = "
+        "true); with github, gitlab or circleci, also write that system's CI file",
     )
     p.set_defaults(func=execute)
 
 
 def execute(args: argparse.Namespace) -> int:
-    root = Path(args.path)
-    written, stacks = init_project(root, force=args.force, ci=args.ci)
+    from lockgate import ci
+
+    root, system = Path(args.path), args.ci
+    if system not in (None, PROFILE) and system.lower() not in {s.value for s in ci.System}:
+        if args.path == "." and Path(system).is_dir():  # `lockgate init --ci PATH`
+            root, system = Path(system), PROFILE
+        else:
+            ci.system_of(system)  # raises: unknown CI system, with the known ones
+    written, stacks = init_project(root, force=args.force, ci=system is not None)
     found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
     print(f"wrote {written} ({found})")
+    if pack := choose_pack(stacks):
+        print(
+            f"it extends the {pack} pack: `lockgate config show` prints every value and its origin"
+        )
+    if system not in (None, PROFILE):
+        chosen = ci.system_of(system)
+        ci_file = ci.write(chosen, root, force=args.force)
+        print(f"wrote {ci_file} (check it: check-jsonschema --builtin-schema {ci.SCHEMAS[chosen]})")
     if (root / schema.PYPROJECT_FILE).is_file() and _has_tool_table(root / schema.PYPROJECT_FILE):
         print(
             f"note: {schema.PYPROJECT_FILE} has a [tool.lockgate] table; {schema.CONFIG_FILE} "
@@ -110,7 +141,8 @@ def init_project(
         stages = all_stages()
     stacks = detect_stacks(path)
     name = path.resolve().name
-    text = render_config(name, base_branch(path), stacks, stages, ci=ci)
+    pack = choose_pack(stacks, stages)
+    text = render_config(name, base_branch(path), stacks, stages, ci=ci, pack=pack)
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -120,6 +152,23 @@ def init_project(
             hint="check that the folder is writable and the name is not taken by a folder",
         ) from None
     return target, stacks
+
+
+def choose_pack(
+    stacks: tuple[str, ...], stages: Mapping[str, type[Stage]] | None = None
+) -> str | None:
+    """The built-in pack for the first detected stack whose pack fits `stages` (every stage the
+    pack configures is registered); None when no stack has one."""
+    from lockgate.config.packs.sources import BUILTIN_DIR, parse
+
+    for stack in stacks:
+        ref = PACKS.get(stack)
+        if ref is None:
+            continue
+        data, _ = parse(ref, (BUILTIN_DIR / f"{ref}.toml").read_text(encoding="utf-8"))
+        if stages is None or set(data.get("stages", {})) <= set(stages):
+            return ref
+    return None
 
 
 def detect_stacks(root: Path) -> tuple[str, ...]:
@@ -174,11 +223,13 @@ def render_config(
     today: datetime.date | None = None,
     *,
     ci: bool = False,
+    pack: str | None = None,
 ) -> str:
     """A minimal, commented lockgate.toml that load_config accepts for these stages.
 
     The example suppression expires 90 days after `today`, so it is never written already expired.
     `ci`: every stage gets `fail_on_unchecked = true` (a gap fails the run instead of a warning).
+    `pack`: the file extends it, and leaves the thresholds it sets to it.
     """
     example_expiry = (today or datetime.date.today()) + datetime.timedelta(days=90)
     found = ", ".join(LABELS[s] for s in stacks) or "no known stack"
@@ -188,6 +239,7 @@ def render_config(
         "# Keys left out keep their defaults. Every key, its type and default: the",
         '# "Config reference" section of lockgate\'s README. Unknown keys are reported.',
         "",
+        *_extends(pack),
         "[project]",
         "# Service name in reports, the run history and deployments.",
         f"name = {_toml_string(name)}",
@@ -201,7 +253,7 @@ def render_config(
         f"timeout = {int(run['timeout'])}",
         "",
         *_stages_intro(stages, ci),
-        *_stage_blocks(stacks, stages, ci),
+        *_stage_blocks(stacks, stages, ci, pack),
         "# An accepted finding needs a reason and an expiry date (expired ones fail the gate):",
         "# [[suppress]]",
         '# stage = "lint"',
@@ -236,17 +288,32 @@ def _stages_intro(stages: Mapping[str, type[Stage]], ci: bool) -> list[str]:
     return [*lines, ""]
 
 
+def _extends(pack: str | None) -> list[str]:
+    if pack is None:
+        return []
+    return [
+        f"# Settings of the {pack} pack come first; what this file sets overrides them, and",
+        "# `lockgate config show` prints where each value comes from. Add your org's policy pack",
+        '# after it (a path or "git+https://...@<commit>#pack.toml").',
+        f"extends = [{_toml_string(pack)}]",
+        "",
+    ]
+
+
 def _stage_blocks(
-    stacks: tuple[str, ...], stages: Mapping[str, type[Stage]], ci: bool = False
+    stacks: tuple[str, ...],
+    stages: Mapping[str, type[Stage]],
+    ci: bool = False,
+    pack: str | None = None,
 ) -> list[str]:
     blocks: dict[str, list[str]] = {}
-    if "lint" in stages:
+    if "lint" in stages and pack is None:
         fail_on = next(o.default for o in stage_options(stages["lint"]) if o.name == "fail_on")
         blocks["lint"] = [
             "# Lowest severity of a new lint finding that fails the gate.",
             f"fail_on = {_toml_string(fail_on)}",
         ]
-    if "test" in stages and not TESTABLE & set(stacks):
+    if "test" in stages and not TESTABLE & set(stacks) and pack is None:
         blocks["test"] = [
             "# No test suite detected for this stack; set true once there is one.",
             "enabled = false",
