@@ -190,7 +190,8 @@ def test_python_syntax_error_is_unread(tmp_path: Path) -> None:
 
 def test_readme_and_adrs(tmp_path: Path) -> None:
     files = {
-        "README.md": f"# Rents\n\n{HOSTILE}\n\n![logo](https://example.com/logo.png)\n",
+        "README.md": f"# Rents\n\n{HOSTILE}\n\n![logo](https://example.com/logo.png)\n\n"
+        "[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=)\n",
         "docs/adr/0001-use-postgres.md": "# 1. Use PostgreSQL\n\nStatus: Accepted\n\nBecause.\n",
         "docs/adr/0002-kebab.md": "# 2. Kebab case\n\n## Status\n\nProposed\n",
     }
@@ -198,6 +199,7 @@ def test_readme_and_adrs(tmp_path: Path) -> None:
     [readme] = documents.readme(src).pages
     assert "&lt;script&gt;" in readme.body and "<script" not in readme.body
     assert "https://example.com" not in readme.body  # no remote images: the site works offline
+    assert 'href="javascript:' not in readme.body and 'href="data:' not in readme.body
     part = documents.adrs(src)
     index = part.pages[0]
     assert [p.slug for p in part.pages] == ["adr", "adr-0001-use-postgres", "adr-0002-kebab"]

@@ -113,3 +113,37 @@ def test_run_only_docs_writes_the_site(tmp_path: Path, capsys: pytest.CaptureFix
     [index] = (root / ".lockgate" / "reports").glob("*/artifacts/docs/site/index.html")
     assert 'href="../../../report.html"' in index.read_text()
     assert (index.parents[3] / "report.html").exists()
+
+
+@pytest.mark.slow
+def test_site_passes_lockgates_accessibility_stage(tmp_path: Path) -> None:
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from lockgate.stages.accessibility import AccessibilityStage
+
+    result = run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
+    folder = Path(result.artifacts[0]).parent
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        ctx = make_context(AccessibilityStage, tmp_path, tmp_path / "a11y", url=url)
+        stage = AccessibilityStage()
+        if (why := stage.available(ctx)) is not None:
+            pytest.skip(why)
+        checked = stage.run(ctx)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert checked.findings == (), [f.message for f in checked.findings]
+    assert checked.status is Status.PASSED, checked.summary
+    assert "5 page(s)" in checked.summary
