@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -15,10 +17,11 @@ from lockgate import fsutil
 from lockgate.lint.interface import Linter, LintOutputError, Raw
 from lockgate.lint.registry import LINTERS
 from lockgate.model import Finding, Location, Metric, StageResult, Status, Unchecked, fingerprint
-from lockgate.tools import proc
+from lockgate.tools import proc, versions
 
 STAGE = "lint"
 _CHUNK = 500  # files per linter call, well under any argv limit
+_MIN_PART = 50  # files per call below which splitting a linter's files costs more than it gains
 # control characters and bidi overrides from the linted source, shown escaped instead of acted on
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -46,12 +49,21 @@ def why_not(linter: Linter) -> str | None:
 
 def claimed(req: Request, linter: Linter, files: list[str]) -> list[str]:
     """The project files `linter` checks: its patterns (plus sniffed scripts) under `paths`."""
-    picked = fsutil.matching(files, linter.patterns)
+    pattern = _pattern(linter.patterns)
+    picked = [f for f in files if pattern.match(f) or pattern.match(f.rsplit("/", 1)[-1])]
     if linter.sniff is not None:
         taken = set(picked)
         sniff = linter.sniff
-        picked += [f for f in files if f not in taken and sniff(f, _first_line(req.project / f))]
+        picked += [
+            f for f in files if f not in taken and sniff(f, partial(_first_line, req.project / f))
+        ]
     return _selected(req, picked)
+
+
+@cache
+def _pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a linter's globs, matched as `fsutil.matching` does (path or basename)."""
+    return re.compile("|".join(fnmatch.translate(g) for g in globs) or "(?!)")
 
 
 def missing_tool(req: Request) -> str | None:
@@ -115,8 +127,16 @@ def lint(req: Request) -> StageResult:
             tally.unchecked.append(_unavailable(linter, why, len(targets)))
         else:
             jobs.append((linter, targets))
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-        futures = [(lt, pool.submit(_lint_with, req, lt, targets)) for lt, targets in jobs]
+    workers = max(1, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        versions = [(lt, pool.submit(_version, lt)) for lt, _ in jobs]
+        futures = [
+            (lt, pool.submit(_lint_with, req, lt, part))
+            for lt, targets in jobs
+            for part in _parts(lt, targets, workers)
+        ]
+    for linter, version in versions:
+        tally.versions[linter.label or linter.tool] = version.result()
     for linter, future in futures:
         try:
             tally.merge(future.result())
@@ -130,7 +150,6 @@ def lint(req: Request) -> StageResult:
 def _lint_with(req: Request, linter: Linter, targets: list[str]) -> _Tally:
     tally = _Tally()
     tool = proc.require(linter.tool, linter.install_hint)
-    tally.versions[linter.label or linter.tool] = _version(linter)
     if linter.text_only:
         targets, unreadable = _readable(req.project, targets)
         tally.findings += (_to_finding(linter, req.project, r) for r in unreadable)
@@ -144,6 +163,13 @@ def _lint_with(req: Request, linter: Linter, targets: list[str]) -> _Tally:
         )
     tally.checked.update(t for t in targets if t not in failed)
     return tally
+
+
+def _parts(linter: Linter, targets: list[str], workers: int) -> list[list[str]]:
+    """A linter's files cut so the workers share the slow tools (at least _MIN_PART files a
+    part: each call pays the tool's start-up)."""
+    size = min(linter.chunk, _CHUNK, max(-(-len(targets) // workers), _MIN_PART))
+    return [targets[i : i + size] for i in range(0, len(targets), size)]
 
 
 def _unavailable(linter: Linter, why: str, count: int) -> Unchecked:
@@ -171,14 +197,21 @@ _NUMBER = re.compile(r"\d+\.\d+(?:\.\d+)*")
 
 
 def _version(linter: Linter) -> str:
+    """The tool's version; a tool's own `--version` is remembered across runs by the binary's
+    identity (`tools.versions`), a probe of something else (a module's version) once a process."""
     tool = proc.require(linter.tool, linter.install_hint)
+    if linter.label is None:
+        return versions.version(tool, partial(_ask_version, linter.version_argv))
     key = (tool, linter.version_argv)
     if key not in _VERSIONS:
-        done = proc.run([tool, *linter.version_argv], timeout=30)
-        text = done.stdout.strip() or done.stderr.strip()
-        number = _NUMBER.search(text)
-        _VERSIONS[key] = number.group() if number else f"unknown (exit {done.returncode})"
+        _VERSIONS[key] = _ask_version(linter.version_argv, tool)
     return _VERSIONS[key]
+
+
+def _ask_version(argv: tuple[str, ...], tool: str) -> str:
+    done = proc.run([tool, *argv], timeout=30)
+    number = _NUMBER.search(done.stdout.strip() or done.stderr.strip())
+    return number.group() if number else "unknown"
 
 
 def _run(

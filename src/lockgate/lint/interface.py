@@ -64,8 +64,8 @@ class Linter:
     version_argv: tuple[str, ...] = ("--version",)
     # why it cannot run although its tool is there (a missing Python module), or None
     probe: Callable[[], str | None] = ready
-    # extra files it claims that no pattern names, by (file, its first line): shebang scripts
-    sniff: Callable[[str, str], bool] | None = None
+    # extra files it claims that no pattern names, by (file, a reader of its first line)
+    sniff: Callable[[str, Callable[[], str]], bool] | None = None
     # the engine reads each file first: one that is not UTF-8 text is a finding, not a tool crash
     text_only: bool = False
     label: str | None = None  # its name in the run's tool versions (default: `tool`)

@@ -7,7 +7,7 @@ low, style → info). The project's `.shellcheckrc` is read by shellcheck itself
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,10 @@ HINT = (
 _SHEBANG = re.compile(r"^#!\s*(?:/usr)?/bin/(?:env\s+)?(?:sh|bash|dash|ksh)\b")
 
 
-def is_script(name: str, first_line: str) -> bool:
-    """An extension-less file that starts with a POSIX-shell or bash shebang."""
+def is_script(name: str, first_line: Callable[[], str]) -> bool:
+    """An extension-less file that starts with a POSIX-shell or bash shebang (only those are read)."""
     base = name.rsplit("/", 1)[-1]
-    return "." not in base and bool(_SHEBANG.match(first_line))
+    return "." not in base and bool(_SHEBANG.match(first_line()))
 
 
 def _argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
