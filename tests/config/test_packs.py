@@ -262,3 +262,17 @@ def test_config_show_names_the_origin_of_every_value(
     assert shown["stages.test.coverage_min"] == "python-service@1:9"
     assert shown["run.timeout"] == "default"
     assert shown["extends"] == "lockgate.toml:1"
+
+
+def test_a_mistake_in_a_pack_names_the_pack_and_its_line(tmp_path: Path) -> None:
+    write(tmp_path / "team.toml", '# team\n[stages.lint]\nfail_on = "sometimes"\n')
+    write(tmp_path / "lockgate.toml", 'extends = ["./team.toml"]\n')
+    exc = error(tmp_path)
+    assert exc.where == "./team.toml:3" and "stages.lint.fail_on" in exc.message
+
+
+def test_an_unknown_key_in_a_pack_is_a_warning_at_the_pack_line(tmp_path: Path) -> None:
+    write(tmp_path / "team.toml", "[stages.test]\ncoverage_mni = 80.0\n")
+    write(tmp_path / "lockgate.toml", 'extends = ["./team.toml"]\n')
+    (warning,) = load(tmp_path).warnings
+    assert warning.startswith("./team.toml:2:") and "did you mean 'coverage_min'" in warning

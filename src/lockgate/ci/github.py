@@ -46,7 +46,7 @@ def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
     if job.reports is None:
         out["steps"] = [*_setup(pipeline), {"name": job.name, "run": job.command}]
         return out
-    out["permissions"] = {"contents": "read", "security-events": "write"}
+    out["permissions"] = {"contents": "read", "actions": "read", "security-events": "write"}
     sarif, junit = f"{job.reports}/lockgate.sarif", f"{job.reports}/junit.xml"
     cache = {
         "uses": CACHE,

@@ -177,23 +177,44 @@ def _checked(
     stages: Mapping[str, type[Stage]],
     sections: tuple[schema.Section, ...] | None,
 ) -> Config:
-    source, origins, findings = _layered(root, source, stages)
+    sections = schema.SECTIONS if sections is None else sections
+    source, origins, findings = _layered(root, source, stages, sections)
     reader = Reader(source.label, source.lines)
-    config = _build(root, source, reader, stages, schema.SECTIONS if sections is None else sections)
+    config = _build(root, source, reader, stages, sections)
     reader.raise_errors()
-    return replace(config, origins=MappingProxyType(origins), policy_findings=findings)
+    # A pack's unknown key was reported at the pack's line; the merged data repeats it: once only.
+    said = {w.split(": ", 1)[-1] for w in source.warnings}
+    own = sorted((w for w in reader.warnings if w.split(": ", 1)[-1] not in said), key=warning_line)
+    return replace(
+        config,
+        warnings=source.warnings + tuple(own),
+        origins=MappingProxyType(origins),
+        policy_findings=findings,
+    )
 
 
 def _layered(
-    root: Path, source: _Source, stages: Mapping[str, type[Stage]]
+    root: Path,
+    source: _Source,
+    stages: Mapping[str, type[Stage]],
+    sections: tuple[schema.Section, ...],
 ) -> tuple[_Source, dict[str, str], tuple[Finding, ...]]:
-    """The project's file over its `extends` packs, held to the org policy (config/policy.py)."""
+    """The project's file over its `extends` packs, held to the org policy (config/policy.py).
+
+    Each pack is checked on its own first, so its mistakes name the pack's file and line.
+    """
     from lockgate.config import packs, policy
 
     base = source.path.parent if source.path is not None else root
     identity = f"file:{source.path.resolve()}" if source.path is not None else "project"
     project = packs.Layer(source.label, None, dict(source.data), dict(source.lines), identity, base)
     merged = packs.merge(packs.resolve(project, root / ".lockgate" / "packs"))
+    pack_warnings: list[str] = []
+    for layer in merged.layers[:-1]:
+        reader = Reader(layer.label, layer.lines)
+        _build(root, _Source(None, layer.label, layer.data, layer.lines), reader, stages, sections)
+        reader.raise_errors()
+        pack_warnings += reader.warnings
     named = merged.data.get("project", {})
     name = named.get("name") if isinstance(named, dict) else None
     outcome = policy.evaluate(
@@ -205,7 +226,9 @@ def _layered(
             for n, cls in stages.items()
         }
         merged.origins.update(policy.clamp(merged.data, outcome.floor, defaults))
-    warnings = source.warnings + tuple(policy.describe(f) for f in outcome.findings)
+    warnings = (
+        source.warnings + tuple(pack_warnings) + tuple(policy.describe(f) for f in outcome.findings)
+    )
     layered = replace(source, data=merged.data, lines=merged.lines, warnings=warnings)
     return layered, merged.origins, outcome.findings
 

@@ -193,7 +193,9 @@ def _git(ref: str, cache: Path, where: str) -> Layer:
     git = proc.require("git", "install git to use packs from git URLs")
     if not (checkout / "HEAD").is_file():
         checkout.parent.mkdir(parents=True, exist_ok=True)
-        done = proc.run([git, "clone", "--bare", "--quiet", pinned.url, str(checkout)], timeout=300)
+        done = proc.run(
+            [git, "clone", "--bare", "--quiet", "--", pinned.url, str(checkout)], timeout=300
+        )
         if done.returncode != 0:
             raise LockgateError(
                 f"extends: cannot clone the git pack '{pinned.url}'",
@@ -203,7 +205,9 @@ def _git(ref: str, cache: Path, where: str) -> Layer:
     show = [git, "--git-dir", str(checkout), "show", f"{pinned.commit}:{pinned.file}"]
     found = proc.run(show, timeout=60)
     if found.returncode != 0:  # perhaps a commit made after the cached clone
-        proc.run([git, "--git-dir", str(checkout), "fetch", "--quiet", pinned.url], timeout=300)
+        proc.run(
+            [git, "--git-dir", str(checkout), "fetch", "--quiet", "--", pinned.url], timeout=300
+        )
         found = proc.run(show, timeout=60)
     if found.returncode != 0:
         raise LockgateError(
