@@ -46,6 +46,10 @@ def _lg_origin(url):
     return (parts.scheme.lower(), parts.netloc.lower())
 
 
+def _lg_foreign(url):
+    return bool(_lg_urlsplit(url).netloc) and _lg_origin(url) != _LG_HOME
+
+
 def _lg_fresh_clock(**_kw):
     # gevent caches the loop's time: after a slow start (imports on a busy machine) Locust's
     # --run-time timer would fire at once; refresh it before Locust arms that timer
@@ -76,10 +80,14 @@ def _lg_before():
     _LG["sent"] += 1
 
 
+_LG_HOME = _lg_origin(_LG_TARGET)
+_LG_PREFIX = _LG_TARGET + "/"
+
+
 @_lg_events.request.add_listener
 def _lg_request(url=None, **_kw):
     _LG["count"] += 1
-    if url and _lg_urlsplit(url).netloc and _lg_origin(url) != _lg_origin(_LG_TARGET):
+    if url and not url.startswith(_LG_PREFIX) and url != _LG_TARGET and _lg_foreign(url):
         if len(_LG["foreign"]) < 20:
             _LG["foreign"].append(url.split("?")[0])
         _lg_stop()
