@@ -20,11 +20,17 @@ EXAMPLE = EXAMPLES / "tenancy-api"
 
 def run(root: Path, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
     ctx = make_context(DocsStage, root, tmp_path / "artifacts", **options)
-    return DocsStage().run(ctx)
+    result = DocsStage().run(ctx)
+    assert result.artifacts == ("site/index.html",)  # relative to the stage's artifact folder
+    return result
 
 
-def site_text(result) -> str:  # type: ignore[no-untyped-def]
-    folder = Path(result.artifacts[0]).parent
+def site(tmp_path: Path) -> Path:
+    return tmp_path / "artifacts" / "site"
+
+
+def site_text(tmp_path: Path) -> str:
+    folder = site(tmp_path)
     return "".join(p.read_text() for p in sorted(folder.glob("*.html")))
 
 
@@ -41,7 +47,7 @@ def test_example_site_has_every_endpoint_and_terraform_variable(tmp_path: Path) 
     root = copy_project(EXAMPLE, tmp_path / "tenancy-api")
     result = run(root, tmp_path)
     assert result.status is Status.PASSED, result.summary
-    text = site_text(result)
+    text = site_text(tmp_path)
     doc = json.loads((EXAMPLE / "openapi.json").read_text())
     for path, ops in doc["paths"].items():
         for method in ops:
@@ -59,8 +65,8 @@ def test_example_site_has_every_endpoint_and_terraform_variable(tmp_path: Path) 
 
 
 def test_site_is_self_contained(tmp_path: Path) -> None:
-    result = run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
-    folder = Path(result.artifacts[0]).parent
+    run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
+    folder = site(tmp_path)
     for page in folder.glob("*.html"):
         parser = _Links()
         parser.feed(page.read_text())
@@ -102,7 +108,7 @@ def test_unreadable_inputs_leave_the_stage_warned(
     result = run(root, tmp_path)
     assert result.status is Status.WARNED
     assert result.unchecked[0].what.startswith(what) and result.unchecked[0].fix
-    assert Path(result.artifacts[0]).exists()  # the rest of the site is still built
+    assert (site(tmp_path) / "index.html").exists()  # the rest of the site is still built
 
 
 def test_run_only_docs_writes_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +118,8 @@ def test_run_only_docs_writes_the_site(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["run", str(root), "--only", "docs"]) == 0
     [index] = (root / ".lockgate" / "reports").glob("*/artifacts/docs/site/index.html")
     assert 'href="../../../report.html"' in index.read_text()
-    assert (index.parents[3] / "report.html").exists()
+    report = (index.parents[3] / "report.html").read_text()
+    assert '<a href="artifacts/docs/site/index.html">' in report  # and the report links to it
 
 
 @pytest.mark.slow
@@ -123,8 +130,8 @@ def test_site_passes_lockgates_accessibility_stage(tmp_path: Path) -> None:
 
     from lockgate.stages.accessibility import AccessibilityStage
 
-    result = run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
-    folder = Path(result.artifacts[0]).parent
+    run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
+    folder = site(tmp_path)
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:

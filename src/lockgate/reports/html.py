@@ -251,10 +251,18 @@ def _stage(result: StageResult, anchor: str) -> str:
     if result.test_cases:
         parts.append(_tests(result, anchor))
     if result.artifacts:
-        items = "".join(f"<li><code>{e(a)}</code></li>" for a in result.artifacts)
+        items = "".join(f"<li>{_artifact(result.stage, a)}</li>" for a in result.artifacts)
         parts.append(f"<h3>Artifacts</h3>\n<ul>{items}</ul>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _artifact(stage: str, path: str) -> str:
+    """A page in the stage's artifact folder (the docs site) is a link; other artifacts a name."""
+    local = not path.startswith(("/", "\\")) and ".." not in path.split("/") and ":" not in path
+    if local and path.endswith(".html"):
+        return f'<a href="artifacts/{e(stage)}/{e(path)}"><code>{e(path)}</code></a>'
+    return f"<code>{e(path)}</code>"
 
 
 def _stage_facts(result: StageResult) -> str:

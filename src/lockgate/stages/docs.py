@@ -95,7 +95,7 @@ class DocsStage:
             status=Status.WARNED if unchecked else Status.PASSED,
             findings=findings,
             metrics=_metrics(site),
-            artifacts=(str(site.index),),
+            artifacts=(str(site.index.relative_to(ctx.artifacts)),),
             duration=time.monotonic() - start,
             summary=_summary(site),
             unchecked=unchecked,
@@ -109,7 +109,7 @@ def _metrics(site: Site) -> tuple[Metric, ...]:
 
 def _summary(site: Site) -> str:
     counts = ", ".join(f"{n} {k}" for k, n in site.items.items())
-    text = f"site of {counts} at {site.index}; {len(site.gaps)} item(s) with no description"
+    text = f"site of {counts} (site/index.html); {len(site.gaps)} item(s) with no description"
     return text + "".join(f"; not checked: {u.what}: {u.reason}" for u in site.unread)
 
 
