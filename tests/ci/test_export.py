@@ -113,6 +113,11 @@ def test_gitlab_reports_needs_and_a_manual_production_job(tmp_path: Path) -> Non
     assert doc["lint"]["needs"] == [] and doc["build"]["needs"] == ["lint", "test", "secrets"]
     assert doc["test"]["artifacts"]["reports"]["junit"] == "lockgate-reports/test/junit.xml"
     assert doc["test"]["cache"]["paths"] == [".lockgate/cache/"]
+    reports = doc["lint"]["artifacts"]["reports"]
+    assert reports["codequality"] == "lockgate-reports/lint/gl-code-quality-report.json"
+    assert doc["lint"]["after_script"] == [
+        "python -m lockgate.ci.gitlab_reports lockgate-reports/lint || true"
+    ]
     production = doc["production"]
     assert production["environment"] == {"name": "production"}
     assert production["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"', "when": "manual"}]

@@ -1,11 +1,13 @@
-"""GitLab CI: one job per stage linked by `needs`, JUnit report artifacts, the cache directory
-cached per job, and a manual `production` job with its environment."""
+"""GitLab CI: one job per stage linked by `needs`, JUnit and Code Quality report artifacts, the
+cache directory cached per job, and a manual `production` job with its environment."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
+
+CODE_QUALITY = "gl-code-quality-report.json"  # lockgate.reports.gitlab_codequality writes it
 
 NOTE = "# Production deploys are a manual job on the base branch (environment: production)."
 STAGE = "lockgate"
@@ -33,11 +35,15 @@ def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
         "script": [pipeline.install, job.command],
     }
     if job.reports is not None:
+        out["after_script"] = [f"python -m lockgate.ci.gitlab_reports {job.reports} || true"]
         out["cache"] = {"key": f"lockgate-{job.name}", "paths": [f"{CACHE_DIR}/"]}
         out["artifacts"] = {
             "when": "always",
             "paths": [f"{job.reports}/"],
-            "reports": {"junit": f"{job.reports}/junit.xml"},
+            "reports": {
+                "junit": f"{job.reports}/junit.xml",
+                "codequality": f"{job.reports}/{CODE_QUALITY}",
+            },
         }
     return out
 
