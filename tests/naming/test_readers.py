@@ -156,6 +156,12 @@ def test_kubernetes_names_and_env(tmp_path: Path) -> None:
     assert found.objects[1].platform is Platform.K8S_DNS_SUBDOMAIN
 
 
+def test_kubernetes_helm_template_expressions_are_computed_parts(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}-api\n"
+    [obj] = kubernetes.read(source(tmp_path, {"chart/templates/svc.yaml": text})).objects
+    assert obj.name == f"{HOLE}-api" and obj.computed and obj.what == "Service {{…}}-api"
+
+
 def test_kubernetes_bad_yaml_is_unread(tmp_path: Path) -> None:
     found = kubernetes.read(source(tmp_path, {"k8s.yaml": "apiVersion: v1\nkind: [\n"}))
     assert not found.objects and found.unread[0].path == "k8s.yaml"

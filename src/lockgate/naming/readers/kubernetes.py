@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from lockgate.naming.interface import Found, NamedObject, ObjectKind, Source, Unread
+from lockgate.naming.interface import HOLE, Found, NamedObject, ObjectKind, Source, Unread
 from lockgate.naming.limits import Platform
 from lockgate.naming.readers.text import read_text
+
+# Helm/Go template expressions ({{ .Values.name }}) stand for computed parts of a name.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}")
+_MARK = "lockgateexpr0"
 
 # Kinds whose names become DNS labels (Services, Namespaces); others are DNS subdomains.
 _LABEL_KINDS = frozenset({"Service", "Namespace"})
@@ -30,7 +35,7 @@ def read(source: Source) -> Found:
             continue
         files += 1
         try:
-            nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+            nodes = list(yaml.compose_all(_TEMPLATE.sub(_MARK, text), Loader=yaml.SafeLoader))
         except yaml.YAMLError as exc:
             unread.append(
                 Unread(
@@ -71,8 +76,8 @@ def _manifest(path: str, node: Any) -> list[NamedObject]:
         out.append(
             NamedObject(
                 ObjectKind.KUBERNETES,
-                str(name.value),
-                f"{kind.value} {name.value}",
+                str(name.value).replace(_MARK, HOLE),
+                f"{kind.value} {str(name.value).replace(_MARK, '{{…}}')}",
                 path,
                 name.start_mark.line + 1,
                 platform,
