@@ -153,3 +153,15 @@ def test_config_check_exits_1_on_a_loosening_and_0_when_clean(
     assert out.startswith("lockgate.toml:5: org policy:")
     project(tmp_path, '[project]\nname = "svc"\n')
     assert main(["config", "check", str(tmp_path)]) == 0
+
+
+def test_a_required_stage_that_does_not_exist_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "lockgate.toml", '[policy]\nrequired_stages = ["secrts"]\n')
+    (warning,) = load_config(tmp_path, builtin_stages()).warnings
+    assert "required_stages names 'secrts'" in warning and "did you mean 'secrets'" in warning
+
+
+def test_where_names_the_layer_that_set_a_key(tmp_path: Path) -> None:
+    config = project(tmp_path, '[project]\nname = "svc"\n[stages.lint]\nfail_on = "critical"\n')
+    assert config.where("stages.lint.fail_on") == "org policy (./org.toml)"
+    assert config.where("project.name") == "lockgate.toml:3"

@@ -127,6 +127,8 @@ class Config:
 
     def where(self, dotted_key: str) -> str:
         """File and line of a key such as "stages.test.coverage_min": "lockgate.toml:12"."""
+        if dotted_key in self.origins:  # set by a layer: a pack, the org policy or this file
+            return self.origins[dotted_key]
         if self.path is None:
             return "built-in defaults"
         label = _label(self.root, self.path)
@@ -226,6 +228,13 @@ def _layered(
             for n, cls in stages.items()
         }
         merged.origins.update(policy.clamp(merged.data, outcome.floor, defaults))
+    by = (outcome.floor.set_by or {}).get("required_stages", "policy")
+    pack_warnings += [
+        f"{by}: [policy] required_stages names '{n}', which is not a stage"
+        + did_you_mean(n, stages)
+        for n in outcome.floor.required_stages
+        if n not in stages
+    ]
     warnings = (
         source.warnings + tuple(pack_warnings) + tuple(policy.describe(f) for f in outcome.findings)
     )
