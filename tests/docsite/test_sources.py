@@ -149,6 +149,13 @@ def test_terraform_module_inputs_outputs_resources_providers(tmp_path: Path) -> 
     assert part.items == {"terraform variables": 3, "terraform outputs": 1}
 
 
+def test_terraform_tests_and_examples_only_when_configured(tmp_path: Path) -> None:
+    files = {"tests/fixtures/bad/main.tf": TF, "examples/x/main.tf": TF, ".terraform/m/main.tf": TF}
+    assert terraform.build(source(tmp_path, files)).pages == ()
+    part = terraform.build(source(tmp_path, files, terraform_paths=["examples/x"]))
+    assert [p.slug for p in part.pages] == ["terraform-examples-x"]
+
+
 def test_terraform_unparsable_file_is_unread_other_files_still_documented(tmp_path: Path) -> None:
     part = terraform.build(source(tmp_path, {"main.tf": TF, "bad.tf": 'variable "x" {\n'}))
     assert [u.what.split(":")[0] for u in part.unread] == ["bad.tf"]
@@ -179,6 +186,13 @@ def test_python_api_by_static_analysis(tmp_path: Path) -> None:
     assert "<script" not in body
     assert gaps(part) == {("python-module", "rents.models"), ("python-module", "rents.boom")}
     assert part.items == {"python modules": 4}
+
+
+def test_python_docstring_with_surrogates_is_written_as_valid_text(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": '"""Caf\\udce9."""\n', "pkg/b.py": '"""Lone \\ud800."""\n'}
+    body = pyapi.build(source(tmp_path, files)).pages[0].body
+    assert "Caf\ufffd." in body and "Lone \\ud800." in body
+    body.encode("utf-8")  # no lone surrogates left
 
 
 def test_python_syntax_error_is_unread(tmp_path: Path) -> None:

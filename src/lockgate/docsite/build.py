@@ -38,7 +38,7 @@ def build(source: Source, out: Path, title: str) -> Site:
     written = []
     for page in pages:
         path = out / f"{page.slug}.html"
-        path.write_text(layout(page, pages, title), encoding="utf-8")
+        path.write_text(layout(page, pages, title), encoding="utf-8", errors="replace")
         written.append(path)
     items: dict[str, int] = {"pages": len(pages)}
     for part in parts.values():

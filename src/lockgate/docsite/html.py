@@ -24,7 +24,21 @@ td,th,p,li,pre,code,h1,h2,h3,h4,h5,h6{overflow-wrap:anywhere}
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(_text(str(text)), quote=True)
+
+
+def _text(text: str) -> str:
+    """Valid Unicode: bytes a non-UTF-8 file name carries (surrogate escapes) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape" if _escapes_only(text) else "backslashreplace")
+        return raw.decode("utf-8", "replace")
+
+
+def _escapes_only(text: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:

@@ -12,6 +12,7 @@ from lockgate.docsite.html import esc, missing, table
 from lockgate.docsite.interface import Gap, GapKind, Page, Part, Source, Unread
 from lockgate.naming import hcl
 
+_SKIP = frozenset({"tests", "test", "examples", "fixtures", "node_modules"})  # unless configured
 _EXPR = re.compile(r"^\$\{(.*)\}$", re.S)
 
 
@@ -21,13 +22,15 @@ def _modules(source: Source) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for path in source.files:
         p = PurePosixPath(path)
-        if p.suffix != ".tf" or ".terraform" in p.parts:
-            continue
         folder = str(p.parent)
-        if wanted and folder not in wanted:
+        if p.suffix != ".tf" or (folder not in wanted if wanted else _skipped(p)):
             continue
         out.setdefault(folder, []).append(path)
     return dict(sorted(out.items()))
+
+
+def _skipped(path: PurePosixPath) -> bool:
+    return any(part in _SKIP or part.startswith(".") for part in path.parts[:-1])
 
 
 def build(source: Source) -> Part:
