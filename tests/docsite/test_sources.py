@@ -78,7 +78,9 @@ def test_openapi_yaml_in_docs_folder(tmp_path: Path) -> None:
     assert "<code>/a</code>" in part.pages[0].body and not part.gaps
 
 
-@pytest.mark.parametrize("text", ["{not json", '{"openapi": "3.0.0"}', "[]"])
+@pytest.mark.parametrize(
+    "text", ["{not json", '{"openapi": "3.0.0"}', "[]", "[" * 100_000 + "]" * 100_000]
+)
 def test_openapi_unreadable_is_reported(tmp_path: Path, text: str) -> None:
     part = openapi.build(source(tmp_path, {"openapi.json": text}))
     assert not part.pages and part.unread[0].what == "openapi.json" and part.unread[0].fix

@@ -162,8 +162,11 @@ def test_kubernetes_helm_template_expressions_are_computed_parts(tmp_path: Path)
     assert obj.name == f"{HOLE}-api" and obj.computed and obj.what == "Service {{…}}-api"
 
 
-def test_kubernetes_bad_yaml_is_unread(tmp_path: Path) -> None:
-    found = kubernetes.read(source(tmp_path, {"k8s.yaml": "apiVersion: v1\nkind: [\n"}))
+@pytest.mark.parametrize(
+    "text", ["apiVersion: v1\nkind: [\n", "apiVersion: v1\nkind: x\nspec: " + "[" * 50_000]
+)
+def test_kubernetes_bad_yaml_is_unread(tmp_path: Path, text: str) -> None:
+    found = kubernetes.read(source(tmp_path, {"k8s.yaml": text}))
     assert not found.objects and found.unread[0].path == "k8s.yaml"
 
 

@@ -32,7 +32,7 @@ def build(source: Source) -> Part:
     try:
         text = (source.root / path).read_text(encoding="utf-8")
         doc = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError) as exc:
         reason = f"cannot be read as an OpenAPI document: {exc}".splitlines()[0]
         return Part(unread=(Unread(path, reason, f"fix {path}, or set [stages.docs] openapi"),))
     if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):

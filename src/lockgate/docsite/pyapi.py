@@ -23,7 +23,7 @@ def build(source: Source) -> Part:
             if len(data) > MAX_BYTES:
                 raise ValueError(f"larger than {MAX_BYTES} bytes")
             tree = ast.parse(data, filename=path)
-        except (OSError, ValueError, SyntaxError) as exc:
+        except (OSError, ValueError, SyntaxError, RecursionError, MemoryError) as exc:
             unread.append(Unread(path, f"cannot be parsed: {exc}", f"fix the syntax of {path}"))
             continue
         doc = ast.get_docstring(tree)

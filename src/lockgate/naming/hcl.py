@@ -49,7 +49,7 @@ def parse(text: str) -> list[Block]:
         )
     except UnexpectedInput as exc:
         raise HclError(str(exc).splitlines()[0], getattr(exc, "line", None)) from None
-    except (LarkError, RuntimeError, ValueError) as exc:
+    except (LarkError, RuntimeError, ValueError, RecursionError) as exc:
         raise HclError(f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
     seen: dict[str, int] = {}
     out = []

@@ -36,7 +36,7 @@ def read(source: Source) -> Found:
         files += 1
         try:
             nodes = list(yaml.compose_all(_TEMPLATE.sub(_MARK, text), Loader=yaml.SafeLoader))
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, RecursionError) as exc:
             unread.append(
                 Unread(
                     path,

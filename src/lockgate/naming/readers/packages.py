@@ -30,7 +30,7 @@ def read(source: Source) -> Found:
             continue
         try:
             objects += reader(path, text)
-        except (ValueError, ET.ParseError, tomllib.TOMLDecodeError) as exc:
+        except (ValueError, ET.ParseError, tomllib.TOMLDecodeError, RecursionError) as exc:
             unread.append(Unread(path, f"cannot be parsed: {exc}", f"fix the syntax of {path}"))
     return Found(tuple(objects), tuple(unread), files)
 
