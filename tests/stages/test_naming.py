@@ -103,3 +103,19 @@ def test_run_reports_the_done_when_bucket(
     root = project(tmp_path, {"main.tf": BAD})
     assert main(["run", str(root), "--only", "naming"]) == 1
     assert "rents-bucket-production" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("resource", "unchecked"),
+    [
+        ('"aws_cloudwatch_log_group" "logs" {\n  name = "/ecs/${var.name}"\n}', False),
+        ('"aws_s3_bucket" "rents" {\n  bucket = "${var.name}-production"\n}', True),  # S3 limits
+    ],
+)
+def test_computed_names_are_unchecked_only_where_a_limit_applies(
+    tmp_path: Path, resource: str, unchecked: bool
+) -> None:
+    result = run(project(tmp_path, {"main.tf": f"resource {resource}\n"}), tmp_path)
+    assert result.findings == ()
+    assert bool(result.unchecked) is unchecked
+    assert result.status is (Status.WARNED if unchecked else Status.PASSED)

@@ -9,6 +9,7 @@ from lockgate import fsutil
 from lockgate.model import Finding, Location, Unchecked
 from lockgate.model import fingerprint as make_fingerprint
 from lockgate.naming.interface import HOLE, NamedObject, Source, Unread
+from lockgate.naming.limits import Platform
 from lockgate.naming.readers import ALL
 from lockgate.naming.rules import SEVERITY, Context, Violation, check
 from lockgate.naming.suggest import suggest
@@ -26,7 +27,7 @@ class Outcome:
     unchecked: tuple[Unchecked, ...]
     objects: Counter[str]  # names checked, by kind
     files: int
-    computed: int  # names built from expressions: casing checked, templates and limits not
+    computed: int  # names built from expressions that a template or platform limit applies to
 
 
 def run(stage: str, source: Source, ctx: Context) -> Outcome:
@@ -48,7 +49,7 @@ def run(stage: str, source: Source, ctx: Context) -> Outcome:
         files += found.files
         for obj in found.objects:
             kinds[obj.kind.value] += 1
-            computed += obj.computed
+            computed += _partly_checked(obj, ctx)
             violations = check(obj, ctx)
             if violations:
                 findings += _findings(stage, obj, violations, suggest(obj, ctx))
@@ -80,6 +81,12 @@ def _findings(
     ]
 
 
+def _partly_checked(obj: NamedObject, ctx: Context) -> bool:
+    """A computed name whose template or platform limit could not be checked (casing was)."""
+    applies = obj.platform is not Platform.NONE or obj.kind in ctx.policy.templates
+    return obj.computed and applies
+
+
 def _unchecked(unread: list[Unread], computed: int) -> tuple[Unchecked, ...]:
     out = [Unchecked(what=u.path, reason=u.reason, fix=u.fix) for u in unread]
     if computed:
@@ -87,7 +94,7 @@ def _unchecked(unread: list[Unread], computed: int) -> tuple[Unchecked, ...]:
             Unchecked(
                 what="names built from expressions",
                 reason=f"{computed} name(s) use ${{...}}: their literal parts were checked,"
-                " templates and platform limits were not",
+                " their template or platform limits (length, characters) were not",
                 count=computed,
                 fix="nothing to do when the variables hold valid names; literal names are checked fully",
             )
