@@ -102,7 +102,10 @@ def test_github_jobs_follow_the_stage_graph(tmp_path: Path) -> None:
     uses = [s.get("uses", "") for s in steps]
     assert "github/codeql-action/upload-sarif@v3" in uses
     cache = next(s for s in steps if s.get("uses") == "actions/cache@v4")
-    assert cache["with"]["path"] == ".lockgate/cache"
+    assert cache["with"]["path"] == ".lockgate/cache\n.venv-tools"
+    tools = next(s for s in steps if s.get("name") == "Install pinned tools")
+    assert '"$LOCKGATE_TOOLS_DIR/ruff"' in tools["run"] and "ruff==0.17.6" in tools["run"]
+    assert "Install pinned tools" not in str(jobs["test"]["steps"])  # needs no scanner
     assert any("GITHUB_STEP_SUMMARY" in s.get("run", "") for s in steps)
     assert any(s.get("run") == "python -m pip install lockgate==0.1.0" for s in steps)
 
@@ -112,7 +115,8 @@ def test_gitlab_reports_needs_and_a_manual_production_job(tmp_path: Path) -> Non
     doc = load(ci.System.GITLAB, tmp_path)
     assert doc["lint"]["needs"] == [] and doc["build"]["needs"] == ["lint", "test", "secrets"]
     assert doc["test"]["artifacts"]["reports"]["junit"] == "lockgate-reports/test/junit.xml"
-    assert doc["test"]["cache"]["paths"] == [".lockgate/cache/"]
+    assert doc["test"]["cache"]["paths"] == [".lockgate/cache/", ".venv-tools/"]
+    assert doc["variables"]["LOCKGATE_TOOLS_DIR"] == "$CI_PROJECT_DIR/.venv-tools"
     reports = doc["lint"]["artifacts"]["reports"]
     assert reports["codequality"] == "lockgate-reports/lint/gl-code-quality-report.json"
     assert doc["lint"]["after_script"] == [

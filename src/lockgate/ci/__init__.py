@@ -67,6 +67,12 @@ def render(system: System, root: Path, stages: Mapping[str, type[Stage]] | None 
         def ignore_aliases(self, data: Any) -> bool:
             return True  # every job spelled out: no &anchors a reader has to chase
 
+    def text(dumper: Any, value: str) -> Any:
+        style = "|" if "\n" in value else None  # several commands: one per line, as written
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+
     module = import_module(f"lockgate.ci.{system.value}")
     document: dict[str, Any] = module.render(pipeline_for(root, stages))
     body = yaml.dump(document, Dumper=Dumper, sort_keys=False, default_flow_style=False, width=100)

@@ -6,14 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
+from lockgate.ci.tools import TOOLS_DIR, TOOLS_DIR_ENV
 
 NOTE = "# Production deploys wait for someone to approve the hold-production job."
 APPROVAL = "hold-production"
+WORKDIR = "/home/circleci/project"  # the cimg images' default working directory
 
 
 def render(pipeline: Pipeline) -> dict[str, Any]:
     image = [{"image": f"cimg/python:{pipeline.python_version}"}]
-    jobs = {job.name: {"docker": image, "steps": _steps(pipeline, job)} for job in pipeline.jobs}
+    env = {TOOLS_DIR_ENV: f"{WORKDIR}/{TOOLS_DIR}"}
+    jobs = {
+        job.name: {"docker": image, "environment": env, "steps": _steps(pipeline, job)}
+        for job in pipeline.jobs
+    }
     flow: list[Any] = [_entry(job.name, list(job.needs)) for job in pipeline.jobs]
     production = pipeline.production
     if production is not None:
@@ -35,13 +41,16 @@ def _steps(pipeline: Pipeline, job: Job) -> list[Any]:
     main = {"run": {"name": f"lockgate {job.name}", "command": job.command}}
     if job.reports is None:
         return ["checkout", install, main]
-    key = f"lockgate-{job.name}-"
+    key = job.cache_key
+    tools = [{"run": {"name": "Install pinned tools", "command": "\n".join(job.install_tools)}}]
+    paths = [CACHE_DIR, TOOLS_DIR]
     return [
         "checkout",
         {"restore_cache": {"keys": [key + "{{ .Revision }}", key]}},
         install,
+        *(tools if job.tools else []),
         main,
-        {"save_cache": {"key": key + "{{ .Revision }}", "paths": [CACHE_DIR], "when": "always"}},
+        {"save_cache": {"key": key + "{{ .Revision }}", "paths": paths, "when": "always"}},
         {"store_test_results": {"path": job.reports}},
         {"store_artifacts": {"path": job.reports, "destination": job.name}},
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
+from lockgate.ci.tools import TOOLS_DIR, TOOLS_DIR_ENV
 
 NOTE = (
     "# Production deploys wait for the `production` environment's required reviewers: set them in\n"
@@ -27,6 +28,7 @@ def render(pipeline: Pipeline) -> dict[str, Any]:
         "name": "lockgate",
         "on": {"push": {"branches": [pipeline.base_branch]}, "pull_request": {}},
         "permissions": {"contents": "read"},
+        "env": {TOOLS_DIR_ENV: f"${{{{ github.workspace }}}}/{TOOLS_DIR}"},
         "jobs": jobs,
     }
 
@@ -51,16 +53,18 @@ def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
     cache = {
         "uses": CACHE,
         "with": {
-            "path": CACHE_DIR,
-            "key": f"lockgate-{job.name}-${{{{ github.sha }}}}",
-            "restore-keys": f"lockgate-{job.name}-",
+            "path": f"{CACHE_DIR}\n{TOOLS_DIR}",
+            "key": f"{job.cache_key}${{{{ github.sha }}}}",
+            "restore-keys": job.cache_key,
         },
     }
     setup = _setup(pipeline)
+    tools = [{"name": "Install pinned tools", "run": "\n".join(job.install_tools)}]
     out["steps"] = [
         *setup[:2],
         cache,
         setup[2],
+        *(tools if job.tools else []),
         {"name": f"lockgate {job.name}", "run": job.command},
         {
             "name": "Upload SARIF to code scanning",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
+from lockgate.ci.tools import TOOLS_DIR, TOOLS_DIR_ENV
 
 CODE_QUALITY = "gl-code-quality-report.json"  # lockgate.reports.gitlab_codequality writes it
 
@@ -19,7 +20,11 @@ def render(pipeline: Pipeline) -> dict[str, Any]:
     out: dict[str, Any] = {
         "stages": stages,
         "default": {"image": f"python:{pipeline.python_version}-bookworm"},
-        "variables": {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "GIT_DEPTH": "0"},
+        "variables": {
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "GIT_DEPTH": "0",
+            TOOLS_DIR_ENV: f"$CI_PROJECT_DIR/{TOOLS_DIR}",
+        },
     }
     for job in pipeline.jobs:
         out[job.name] = _job(pipeline, job)
@@ -32,11 +37,14 @@ def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
     out: dict[str, Any] = {
         "stage": STAGE,
         "needs": list(job.needs),
-        "script": [pipeline.install, job.command],
+        "script": [pipeline.install, *job.install_tools, job.command],
     }
     if job.reports is not None:
         out["after_script"] = [f"python -m lockgate.ci.gitlab_reports {job.reports} || true"]
-        out["cache"] = {"key": f"lockgate-{job.name}", "paths": [f"{CACHE_DIR}/"]}
+        out["cache"] = {
+            "key": job.cache_key.rstrip("-"),
+            "paths": [f"{CACHE_DIR}/", f"{TOOLS_DIR}/"],
+        }
         out["artifacts"] = {
             "when": "always",
             "paths": [f"{job.reports}/"],

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lockgate import __version__
+from lockgate.ci.tools import digest, install_command, tools_of
 
 if TYPE_CHECKING:
     from lockgate.stages.interface import Stage
 
 PYTHON_VERSION = "3.11"
-CACHE_DIR = ".lockgate/cache"
+CACHE_DIR = ".lockgate/cache"  # cached per job, with the tools' venvs (TOOLS_DIR)
 REPORTS_DIR = "lockgate-reports"
 POLICY_JOB = "policy"
 PRODUCTION_JOB = "production"
@@ -31,6 +32,16 @@ class Job:
     needs: tuple[str, ...]
     command: str  # the one shell command the job runs after installing lockgate
     reports: str | None  # the folder lockgate writes this job's reports to (SARIF, JUnit, ...)
+    tools: tuple[str, ...] = ()  # scanners installed first, pinned (lockgate.ci.tools)
+
+    @property
+    def install_tools(self) -> tuple[str, ...]:
+        return tuple(install_command(t) for t in self.tools)
+
+    @property
+    def cache_key(self) -> str:
+        """Prefix of the job's cache key: its stage and the digest of its pinned tools."""
+        return f"lockgate-{self.name}-{digest(self.name)}-"
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ def pipeline_for(root: Path, stages: Mapping[str, type[Stage]] | None = None) ->
     for name in plan.order:
         reports = f"{REPORTS_DIR}/{name}"
         command = f"lockgate run --only {name} --report-dir {reports}"
-        jobs.append(Job(name, plan.needs[name], command, reports))
+        jobs.append(Job(name, plan.needs[name], command, reports, tools_of(name)))
     production = None
     if "deploy" in plan.order:
         after = tuple(n for n in plan.order if "deploy" in (n, *plan.needs[n]))
