@@ -231,3 +231,27 @@ def test_gap_kinds_cover_the_gate() -> None:
         "terraform-variable",
         "terraform-output",
     }
+
+
+def test_pipeline_gates_thresholds_and_environments(tmp_path: Path) -> None:
+    from lockgate.docsite import pipeline
+
+    toml = (
+        '[project]\nname = "rents"\n\n[stages.test]\ncoverage_min = 80\n\n'
+        '[stages.sast]\nenabled = false\nfail_on = "high"\n\n'
+        f"[environments.staging]\nurl = 'https://staging.example/{HOSTILE}'\nbranches = [\"main\"]\n"
+    )
+    part = pipeline.build(source(tmp_path, {"lockgate.toml": toml}))
+    body = part.pages[0].body
+    assert "<code>coverage_min = 80</code>" in body
+    sast = body[body.index("<code>sast</code>") :].split("</tr>")[0]
+    assert "<td>no</td>" in sast and "<td>high</td>" in sast
+    assert "<code>staging</code>" in body and "<script" not in body
+    assert "<code>docs</code>" in body and "<code>naming</code>" in body
+
+
+def test_pipeline_with_a_broken_config_is_unread(tmp_path: Path) -> None:
+    from lockgate.docsite import pipeline
+
+    part = pipeline.build(source(tmp_path, {"lockgate.toml": "[stages.test\n"}))
+    assert not part.pages and part.unread[0].what == "pipeline"

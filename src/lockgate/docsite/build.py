@@ -64,4 +64,4 @@ def _home(source: Source, pages: list[Page], readme: Page | None) -> Page:
     body = f"<h2>Contents</h2><ul>{links}</ul>{report}"
     if readme is not None:
         body += f'<section aria-label="README">{readme.body}</section>'
-    return Page("index", source.service, body)
+    return Page("index", "Overview", body)
