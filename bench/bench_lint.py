@@ -1,7 +1,7 @@
 """The lint stage on a generated ~2,000-file mixed repository against the same tools run directly.
 
-The repository holds Python, Markdown, YAML, shell scripts (with and without an extension),
-Terraform and Containerfiles, some of each with problems. "Direct" runs each tool once over all of
+The repository holds Python, JavaScript/TypeScript, Markdown, YAML, shell scripts (with and
+without an extension), Terraform and Containerfiles, some of each with problems. "Direct" runs each tool once over all of
 its files with the same command line lockgate uses, one after another (no lockgate: no file
 listing, no UTF-8 pre-read, no version probes, no parsing into findings). The stage runs as every
 run after the first does: tool versions are remembered across runs by the binary's identity (the
@@ -35,7 +35,7 @@ ROUNDS = 3
 # kind -> (share of the files, file name for number i, text for number i)
 KINDS: dict[str, tuple[float, Callable[[int], str], Callable[[int], str]]] = {
     "python": (
-        0.35,
+        0.30,
         lambda i: f"app/mod{i // 50}/m{i}.py",
         lambda i: (
             ("import os\n\n" if i % 7 == 0 else "")
@@ -66,6 +66,13 @@ KINDS: dict[str, tuple[float, Callable[[int], str], Callable[[int], str]]] = {
             f'variable "v{i}" {{\n'
             + ("\ttype = string\n" if i % 13 == 0 else "  type = string\n")
             + "}\n"
+        ),
+    ),
+    "javascript": (
+        0.05,
+        lambda i: f"web/w{i // 50}/c{i}." + ("ts" if i % 2 else "js"),
+        lambda i: (
+            ("let unused = 1;\n" if i % 8 == 0 else "") + f"export const f{i} = (x) => x * {i};\n"
         ),
     ),
     "containerfile": (

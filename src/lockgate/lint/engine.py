@@ -21,7 +21,6 @@ from lockgate.tools import proc, versions
 
 STAGE = "lint"
 _CHUNK = 500  # files per linter call, well under any argv limit
-_MIN_PART = 50  # files per call below which splitting a linter's files costs more than it gains
 # control characters and bidi overrides from the linted source, shown escaped instead of acted on
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -166,9 +165,11 @@ def _lint_with(req: Request, linter: Linter, targets: list[str]) -> _Tally:
 
 
 def _parts(linter: Linter, targets: list[str], workers: int) -> list[list[str]]:
-    """A linter's files cut so the workers share the slow tools (at least _MIN_PART files a
-    part: each call pays the tool's start-up)."""
-    size = min(linter.chunk, _CHUNK, max(-(-len(targets) // workers), _MIN_PART))
+    """A linter's files in calls: shared among the workers when the tool starts fast."""
+    size = len(targets)
+    if linter.split:
+        size = max(-(-len(targets) // workers), linter.split)
+    size = min(size, linter.chunk, _CHUNK)
     return [targets[i : i + size] for i in range(0, len(targets), size)]
 
 

@@ -155,5 +155,6 @@ PRETTIER = Linter(
     enabled=lambda options: bool(options["format"]),
     ok_codes=(0, 1, 2),  # 2: a file does not parse (eslint reports it)
     text_only=True,
+    split=50,
     fix_argv=_prettier_fix_argv,
 )

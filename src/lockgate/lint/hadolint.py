@@ -72,4 +72,5 @@ HADOLINT = Linter(
     parse=parse,
     severity=common.low,
     text_only=True,
+    split=50,
 )

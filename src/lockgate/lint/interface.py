@@ -70,5 +70,8 @@ class Linter:
     text_only: bool = False
     label: str | None = None  # its name in the run's tool versions (default: `tool`)
     chunk: int = 500  # files per call (1: one call per file, e.g. per .NET project)
+    # at least this many files per call when its files are shared among the workers; 0: never
+    # shared (its start-up costs more than a second process saves: eslint, Python-based tools)
+    split: int = 0
     # the command that applies the tool's safe automatic fixes (`lockgate fix`), if it has one
     fix_argv: Callable[[str, Path, Sequence[str]], list[str]] | None = None

@@ -15,7 +15,10 @@ from lockgate.lint import (
 )
 from lockgate.lint.interface import Linter
 
+# Slowest to start first (they run side by side); a fixer before the formatter that follows it.
 LINTERS: tuple[Linter, ...] = (
+    eslint.ESLINT,
+    eslint.PRETTIER,
     ruff.CHECK,
     ruff.FORMAT,
     hadolint.HADOLINT,
@@ -23,8 +26,6 @@ LINTERS: tuple[Linter, ...] = (
     yamllint.YAMLLINT,
     pymarkdown.PYMARKDOWN,
     terraform.TERRAFORM,
-    eslint.ESLINT,
-    eslint.PRETTIER,
     dotnet.DOTNET,
     rubocop.RUBOCOP,
 )

@@ -71,4 +71,5 @@ SHELLCHECK = Linter(
     severity=common.low,
     sniff=is_script,
     text_only=True,
+    split=50,
 )

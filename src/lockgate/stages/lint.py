@@ -15,8 +15,9 @@ from lockgate.stages.interface import Input, StageContext, StageKind
 class LintStage:
     name: ClassVar[str] = engine.STAGE
     description: ClassVar[str] = (
-        "Lint and formatting checks by stack: ruff (Python), hadolint (Containerfiles), shellcheck,"
-        " yamllint, pymarkdown (Markdown), HCL parse and layout (Terraform), dotnet format, rubocop"
+        "Lint and formatting checks by stack: ruff (Python), eslint and prettier (JavaScript/"
+        "TypeScript), hadolint (Containerfiles), shellcheck, yamllint, pymarkdown (Markdown), HCL"
+        " parse and layout (Terraform), dotnet format, rubocop"
     )
     kind: ClassVar[StageKind] = StageKind.CHECK
     consumes: ClassVar[Input] = Input.TREE
