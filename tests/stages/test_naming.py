@@ -119,3 +119,28 @@ def test_computed_names_are_unchecked_only_where_a_limit_applies(
     assert result.findings == ()
     assert bool(result.unchecked) is unchecked
     assert result.status is (Status.WARNED if unchecked else Status.PASSED)
+
+
+@pytest.mark.parametrize(
+    ("env", "flagged"),
+    [
+        ({"url": "http://127.0.0.1:8080/"}, False),
+        ({"url": "http://localhost:8080/"}, False),
+        ({"url": "https://rents.staging.example.gov.uk/"}, False),
+        ({"host": "rents-staging.apps.internal"}, False),
+        ({"url": "https://payments.staging.example.gov.uk/"}, True),
+        ({"host": "Payments.example"}, True),
+    ],
+)
+def test_environment_hosts_share_the_service_name(
+    tmp_path: Path, env: dict[str, str], flagged: bool
+) -> None:
+    key, value = next(iter(env.items()))
+    toml = f'[project]\nname = "rents"\n\n[environments.staging]\n{key} = "{value}"\n'
+    root = project(tmp_path, {"lockgate.toml": toml})
+    config = {"project": {"name": "rents"}, "environments": {"staging": env}}
+    result = run(root, tmp_path, config)
+    shared = [f for f in result.findings if f.rule_id == "naming-shared-name"]
+    assert bool(shared) is flagged
+    if flagged:
+        assert shared[0].where == "lockgate.toml:5"

@@ -11,6 +11,7 @@ import re
 import time
 from dataclasses import fields
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from lockgate import fsutil
 from lockgate.config.options import Option
@@ -50,7 +51,9 @@ class NamingStage:
         return fsutil.digest_text(
             fsutil.digest_files(ctx.project, files + policy_file),
             json.dumps(_settings(ctx), sort_keys=True, default=_plain),
-            json.dumps({n: e.host for n, e in ctx.environments.items()}, sort_keys=True),
+            json.dumps(
+                {n: _host(e.host, e.url) for n, e in ctx.environments.items()}, sort_keys=True
+            ),
             ctx.service,
             ctx.container.repository,
             _remote(ctx),
@@ -66,7 +69,7 @@ class NamingStage:
             files=tuple(fsutil.project_files(ctx.project)),
             service=ctx.service,
             image_repository=ctx.container.repository,
-            environments={n: e.host for n, e in ctx.environments.items()},
+            environments={n: _host(e.host, e.url) for n, e in ctx.environments.items()},
         )
         outcome = check.run(self.name, source, rules)
         checked = sum(outcome.objects.values())
@@ -87,6 +90,11 @@ class NamingStage:
             summary=summary,
             unchecked=outcome.unchecked,
         )
+
+
+def _host(host: str, url: str) -> str:
+    """The environment's host name: `host`, else the host of its `url`."""
+    return host or (urlsplit(url).hostname or "" if url else "")
 
 
 def _settings(ctx: StageContext) -> dict[str, Any]:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from lockgate.naming.interface import Found, NamedObject, ObjectKind, Source
 from lockgate.naming.limits import Platform
 from lockgate.naming.readers.text import line_of, read_text
 
 CONFIG = "lockgate.toml"
+
+
+def _local(host: str) -> bool:
+    """An address or this machine: not a name the policy governs."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost")
 
 
 def read(source: Source) -> Found:
@@ -40,7 +51,7 @@ def read(source: Source) -> Found:
                 Platform.K8S_DNS_LABEL,
             )
         )
-        if host:
+        if host and not _local(host):
             objects.append(
                 NamedObject(
                     ObjectKind.HOSTNAME,
