@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "fix": "apply the linters' safe automatic fixes and list what changed",
     "config": "show the merged configuration with the layer of each value; check the org policy",
     "ci": "write the pipeline as GitHub Actions, GitLab CI or CircleCI configuration",
+    "portability": "how portable the service is between clouds: container, config, state, Terraform, SDKs",
 }
 
 

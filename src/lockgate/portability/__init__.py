@@ -1,0 +1,1 @@
+"""Portability: how easily a service could move to another cloud (`lockgate portability`)."""
