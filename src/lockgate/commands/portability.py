@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -27,26 +28,36 @@ def add_parser(sub: Any) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     from lockgate.config.loader import load_config
+    from lockgate.portability import register
     from lockgate.portability.scan import assess
 
     root = Path(args.path)
     config = load_config(root)
+    entries = config.sections.get("portability", {}).get("exception", ())
+    exceptions = register.read(entries, config.where)
+    excepted = frozenset(e.match for e in exceptions if not e.overdue(datetime.date.today()))
+    overdue = register.overdue(exceptions, datetime.date.today())
     result = assess(root, config.project.name)
     if args.json:
         data = asdict(result)
-        data.update(score=result.score(), deductions=result.deductions())
-        print(json.dumps(data, indent=2))
+        data.update(
+            score=result.score(excepted),
+            deductions=result.deductions(excepted),
+            excepted=sorted(excepted),
+            overdue_exceptions=overdue,
+        )
+        print(json.dumps(data, indent=2, default=str))
         return 0
-    print("\n".join(render(result)))
+    print("\n".join([*render(result, excepted), *(f"  finding: {o}" for o in overdue)]))
     return 0
 
 
-def render(result: Any) -> list[str]:
+def render(result: Any, excepted: frozenset[str] = frozenset()) -> list[str]:
     def mark(ok: bool) -> str:
         return "yes" if ok else "NO "
 
     lines = [
-        f"{result.service}: portability score {result.score()}/100",
+        f"{result.service}: portability score {result.score(excepted)}/100",
         f"  {mark(result.containerised)} containerised"
         + (f" ({', '.join(result.container_files)})" if result.containerised else ""),
         f"  {mark(bool(result.env_reads))} configuration read from the environment",
@@ -55,13 +66,14 @@ def render(result: Any) -> list[str]:
     ]
     for item in result.items:
         where = f"{item.path}:{item.line}" if item.line else item.path
+        accepted = " (accepted in the exceptions register)" if item.name in excepted else ""
         lines.append(
             f"  {item.provider} {item.kind} {item.name} at {where}: portable alternative: "
-            f"{item.alternative}"
+            f"{item.alternative}{accepted}"
         )
     for gap in result.unchecked:
         lines.append(f"  not checked: {gap.what}: {gap.reason} (fix: {gap.fix})")
-    lost = {k: v for k, v in result.deductions().items() if v}
+    lost = {k: v for k, v in result.deductions(excepted).items() if v}
     if lost:
         lines.append("  points lost: " + ", ".join(f"{k} -{v}" for k, v in lost.items()))
     return lines

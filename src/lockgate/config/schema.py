@@ -77,6 +77,10 @@ POLICY = Section("policy", (
     Option("max_suppression_days", "int", 0, "Longest a suppression may run, in days from today; 0: no limit.", check=not_negative),
 ), "The org policy: floors that later layers (packs, the project) may tighten but never loosen.")
 
+PORTABILITY = Section("portability", (
+    Option("exception", "list[table]", [], "The exceptions register, one [[portability.exception]] each: match (a resource type or SDK, e.g. aws_dynamodb_table or boto3), reason, owner, review (a date); an exception past its review date is a finding."),
+), "`lockgate portability`: accepted cloud-specific resources and SDKs.")
+
 # Other top-level sections, one line each; `Config.sections[name]` holds their frozen values.
 SECTIONS: tuple[Section, ...] = (
     Section("container", CONTAINER_OPTIONS, "How the build stage builds the service's image (engine, Containerfile, base image)."),
@@ -84,6 +88,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("environments", ENVIRONMENT_OPTIONS, "Deploy environments, one [environments.NAME] table each (default: review, staging, production).", each=True),
     Section("naming", NAMING_OPTIONS, "The organisation's naming policy, checked by the naming stage: casing, templates, required tags, banned words and abbreviations, platform limits."),
     POLICY,
+    PORTABILITY,
 )
 
 # fmt: on
