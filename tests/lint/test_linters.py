@@ -190,3 +190,53 @@ def test_a_tool_failing_on_every_file_is_an_error(tmp_path: Path) -> None:
     linter = fake_tool(tmp_path, "echo 'bad config' >&2; exit 3")
     result = engine.lint(engine.Request(project, OPTIONS, 120, (linter,)))
     assert result.status is Status.ERROR and "bad config" in result.summary
+
+
+TFLINT_OUTPUT = """{"issues": [{"rule": {"name": "terraform_unused_declarations", "severity": "warning",
+  "link": "https://github.com/terraform-linters/tflint-ruleset-terraform/blob/v0.10.0/docs/rules/terraform_unused_declarations.md"},
+  "message": "variable \\"tags\\" is declared but not used",
+  "range": {"filename": "variables.tf", "start": {"line": 6, "column": 1}, "end": {"line": 6, "column": 16}}}],
+ "errors": []}"""
+
+
+def fake_tflint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    """A stand-in for tflint (not installable here) printing its documented JSON format."""
+    script = tmp_path / "tflint"
+    script.write_text(
+        f'#!/bin/sh\n[ "$1" = "--version" ] && echo "TFLint version 0.59.1" && exit 0\n{body}\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("LOCKGATE_TFLINT_BIN", str(script))
+
+
+def test_tflint_is_optional_and_says_so_when_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LOCKGATE_TFLINT_BIN", str(tmp_path / "no-tflint"))
+    result = run(copy("clean", "terraform", tmp_path), "terraform", "tflint")
+    assert result.status is Status.PASSED and result.unchecked == ()  # parsed and layout-checked
+    assert "tflint not run: tflint is not installed" in result.summary
+
+
+def test_tflint_issues_become_findings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "out.json").write_text(TFLINT_OUTPUT)
+    fake_tflint(tmp_path, monkeypatch, f"cat {tmp_path}/out.json; exit 2")
+    result = run(copy("clean", "terraform", tmp_path), "tflint")
+    [finding] = result.findings
+    assert finding.rule_id == "terraform_unused_declarations" and finding.severity is Severity.LOW
+    assert finding.location is not None
+    assert (finding.location.path, finding.location.start_line) == ("variables.tf", 6)
+    assert finding.help_uri and finding.help_uri.endswith("terraform_unused_declarations.md")
+    assert dict(result.tool_versions)["tflint"] == "0.59.1"
+
+
+def test_tflint_failing_is_an_error_run_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    count = tmp_path / "calls"
+    fake_tflint(
+        tmp_path, monkeypatch, f'echo x >> {count}; echo "Failed to load plugins" >&2; exit 1'
+    )
+    result = run(copy("clean", "terraform", tmp_path), "tflint")
+    assert result.status is Status.ERROR and "Failed to load plugins" in result.summary
+    assert count.read_text().count("x") == 1  # not retried file by file: it lints the project

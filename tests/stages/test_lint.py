@@ -232,3 +232,31 @@ def test_undecodable_file_is_one_high_finding_not_a_format_one(tmp_path: Path) -
     (project / "latin1.py").write_bytes(b'NAME = "caf\xe9"\n')
     result = run_stage(LintStage, project, tmp_path)
     assert [(f.rule_id, f.severity) for f in result.findings] == [("E902", Severity.HIGH)]
+
+
+def test_run_only_lint_on_a_mixed_project(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from lockgate.cli.main import main
+
+    monkeypatch.setenv("LOCKGATE_RUBOCOP_BIN", str(tmp_path / "no-rubocop"))
+    root = tmp_path / "svc"
+    files = {
+        "app/main.py": "def f(x: int) -> int:\n    return x\n",
+        "Containerfile": "FROM debian:bookworm-slim\nUSER 65534\n",
+        "deploy/app.yaml": "name: svc\n",
+        "Gemfile": "source 'https://rubygems.org'\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    assert main(["run", str(root), "--only", "lint"]) == 0  # passes WITH UNCHECKED, and says so
+    [results] = (root / ".lockgate" / "reports").glob("*/results.json")
+    [lint] = [s for s in json.loads(results.read_text())["results"] if s["stage"] == "lint"]
+    assert lint["status"] == "warned"
+    assert lint["findings"] == []
+    assert [(u["what"], u["count"]) for u in lint["unchecked"]] == [("1 Ruby file (rubocop)", 1)]
+    assert "gem install rubocop" in lint["unchecked"][0]["fix"]
+    assert "NOT CHECKED 1 Ruby file (rubocop)" in capsys.readouterr().out

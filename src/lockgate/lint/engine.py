@@ -20,7 +20,6 @@ from lockgate.model import Finding, Location, Metric, StageResult, Status, Unche
 from lockgate.tools import proc, versions
 
 STAGE = "lint"
-_CHUNK = 500  # files per linter call, well under any argv limit
 # control characters and bidi overrides from the linted source, shown escaped instead of acted on
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -71,7 +70,7 @@ def missing_tool(req: Request) -> str | None:
     A linter that is missing while others run is not this: its files are named as unchecked.
     """
     files = fsutil.project_files(req.project)
-    wanted = [lt for lt in enabled(req) if claimed(req, lt, files)]
+    wanted = [lt for lt in enabled(req) if not lt.optional and claimed(req, lt, files)]
     reasons = {(why_not(lt), lt.install_hint) for lt in wanted}
     if not wanted or any(why is None for why, _ in reasons):
         return None
@@ -87,6 +86,9 @@ def cache_key(req: Request) -> str | None:
         if not checked:
             continue
         if why_not(linter) is not None:
+            if linter.optional:
+                parts.append(f"{linter.name} not installed")
+                continue
             return None  # unchecked files are never served from the cache
         configs = [f for f in files if PurePosixPath(f).name in linter.config_files]
         parts += [
@@ -103,6 +105,7 @@ class _Tally:
     unchecked: list[Unchecked] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     checked: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)  # optional linters that did not run
 
     def merge(self, other: _Tally) -> None:
         self.findings += other.findings
@@ -122,7 +125,9 @@ def lint(req: Request) -> StageResult:
         if not targets:
             continue
         why = why_not(linter)
-        if why is not None:
+        if why is not None and linter.optional:
+            tally.notes.append(f"{linter.name} not run: {why}")
+        elif why is not None:
             tally.unchecked.append(_unavailable(linter, why, len(targets)))
         else:
             jobs.append((linter, targets))
@@ -169,7 +174,7 @@ def _parts(linter: Linter, targets: list[str], workers: int) -> list[list[str]]:
     size = len(targets)
     if linter.split:
         size = max(-(-len(targets) // workers), linter.split)
-    size = min(size, linter.chunk, _CHUNK)
+    size = min(size, linter.chunk)
     return [targets[i : i + size] for i in range(0, len(targets), size)]
 
 
@@ -224,13 +229,14 @@ def _run(
     """
     raws: list[Raw] = []
     failed: dict[str, str] = {}
-    size = min(linter.chunk, _CHUNK)
+    size = linter.chunk
     for i in range(0, len(files), size):
         chunk = files[i : i + size]
         try:
             raws += _call(linter, tool, req, chunk)
         except LintOutputError as exc:
-            if len(chunk) == 1 or "timed out" in str(exc):
+            whole = linter.argv(tool, req.project, chunk) == linter.argv(tool, req.project, [])
+            if len(chunk) == 1 or whole or "timed out" in str(exc):  # whole: it ignores the list
                 failed.update(dict.fromkeys(chunk, str(exc)))
                 continue
             for name in chunk:
@@ -334,8 +340,7 @@ def _result(tally: _Tally, started: float) -> StageResult:
         if findings
         else f"{checked} file(s) clean"
     )
-    if tally.unchecked:
-        summary += f"; {sum(u.count for u in tally.unchecked)} file(s) not checked"
+    summary += "".join(f" ({note})" for note in tally.notes)
     return StageResult(
         stage=STAGE,
         status=Status.WARNED if tally.unchecked else Status.PASSED,

@@ -69,9 +69,12 @@ class Linter:
     # the engine reads each file first: one that is not UTF-8 text is a finding, not a tool crash
     text_only: bool = False
     label: str | None = None  # its name in the run's tool versions (default: `tool`)
-    chunk: int = 500  # files per call (1: one call per file, e.g. per .NET project)
+    chunk: int = 500  # files per call, well under any argv limit (1: one per .NET project)
     # at least this many files per call when its files are shared among the workers; 0: never
     # shared (its start-up costs more than a second process saves: eslint, Python-based tools)
     split: int = 0
+    # runs only where its tool is installed: another linter checks the same files already (tflint
+    # beside lockgate's Terraform check); when missing, the summary says its rules were not run
+    optional: bool = False
     # the command that applies the tool's safe automatic fixes (`lockgate fix`), if it has one
     fix_argv: Callable[[str, Path, Sequence[str]], list[str]] | None = None

@@ -11,6 +11,7 @@ from lockgate.lint import (
     ruff,
     shellcheck,
     terraform,
+    tflint,
     yamllint,
 )
 from lockgate.lint.interface import Linter
@@ -26,6 +27,7 @@ LINTERS: tuple[Linter, ...] = (
     yamllint.YAMLLINT,
     pymarkdown.PYMARKDOWN,
     terraform.TERRAFORM,
+    tflint.TFLINT,
     dotnet.DOTNET,
     rubocop.RUBOCOP,
 )
