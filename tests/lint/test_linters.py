@@ -10,7 +10,8 @@ import pytest
 from lockgate import fsutil
 from lockgate.lint import engine, registry
 from lockgate.lint.interface import Linter
-from lockgate.model import Finding, Severity, Status
+from lockgate.model import Finding, Severity, StageResult, Status
+from lockgate.tools import proc
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LINTERS = {linter.name: linter for linter in registry.LINTERS}
@@ -23,7 +24,7 @@ def lint(project: Path, *names: str) -> tuple[Finding, ...]:
     return result.findings
 
 
-def run(project: Path, *names: str) -> engine.StageResult:
+def run(project: Path, *names: str) -> StageResult:
     linters = tuple(LINTERS[n] for n in names)
     return engine.lint(engine.Request(project, OPTIONS, 120, linters))
 
@@ -240,3 +241,60 @@ def test_tflint_failing_is_an_error_run_once(
     result = run(copy("clean", "terraform", tmp_path), "tflint")
     assert result.status is Status.ERROR and "Failed to load plugins" in result.summary
     assert count.read_text().count("x") == 1  # not retried file by file: it lints the project
+
+
+def completed(stdout: str, stderr: str = "", code: int = 1) -> proc.Completed:
+    return proc.Completed(("tool",), code, stdout, stderr, 0.1)
+
+
+def test_dotnet_format_output_is_read() -> None:
+    """`dotnet format --verify-no-changes` prints MSBuild-style lines (the SDK is not installed here)."""
+    from lockgate.lint.dotnet import parse
+
+    out = (
+        "/src/Api/Program.cs(3,5): error WHITESPACE: Fix whitespace formatting. [/src/Api/Api.csproj]\n"
+        "/src/Api/Program.cs(9,1): warning IDE0055: Fix formatting [/src/Api/Api.csproj]\n"
+        "Build succeeded.\n"
+    )
+    [ws, ide] = parse(completed("", out, 2))
+    assert (ws.rule, ws.path, ws.line, ws.col, ws.severity) == (
+        "WHITESPACE",
+        "/src/Api/Program.cs",
+        3,
+        5,
+        Severity.MEDIUM,
+    )
+    assert ws.message == "Fix whitespace formatting."
+    assert (
+        ide.url
+        == "https://learn.microsoft.com/dotnet/fundamentals/code-analysis/style-rules/ide0055"
+    )
+
+
+def test_rubocop_json_is_read() -> None:
+    from lockgate.lint.rubocop import parse
+
+    out = """{"files": [{"path": "app.rb", "offenses": [{"severity": "convention",
+      "message": "Prefer single-quoted strings.", "cop_name": "Style/StringLiterals",
+      "correctable": true, "location": {"start_line": 2, "start_column": 6, "last_line": 2,
+      "last_column": 12}}]}]}"""
+    [raw] = parse(completed(out))
+    assert (raw.rule, raw.path, raw.line, raw.col, raw.severity) == (
+        "Style/StringLiterals",
+        "app.rb",
+        2,
+        6,
+        Severity.LOW,
+    )
+    assert raw.url == "https://docs.rubocop.org/rubocop/cops_style.html#stylestringliterals"
+    assert raw.fix and "lockgate fix" in raw.fix
+
+
+def test_a_problem_reported_twice_counts_once(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.yaml").write_text("k: v\n")
+    line = "a.yaml:1:1: [error] duplication of key (key-duplicates)"
+    linter = fake_tool(tmp_path, f"echo '{line}'; echo '{line}'; exit 1")
+    result = engine.lint(engine.Request(project, OPTIONS, 120, (linter,)))
+    assert [f.rule_id for f in result.findings] == ["key-duplicates"]

@@ -80,7 +80,7 @@ def test_fingerprints_survive_lines_inserted_above(faults: Path, tmp_path: Path)
     after = by_rule(run_stage(LintStage, faults, tmp_path / "2").findings)
     for key in (("F401", "pkg/unused.py"), ("B006", "pkg/bugbear.py")):
         assert after[key].fingerprint == before[key].fingerprint
-        assert after[key].location.start_line == before[key].location.start_line + 3  # type: ignore[union-attr]
+        assert after[key].location.start_line == before[key].location.start_line + 3  # type: ignore[union-attr,operator]
     assert (
         before[("F401", "pkg/unused.py")].fingerprint
         != before[("B006", "pkg/bugbear.py")].fingerprint

@@ -160,7 +160,8 @@ def _lint_with(req: Request, linter: Linter, targets: list[str]) -> _Tally:
         tally.checked.update(r.path for r in unreadable)
     raws, failed = _run(linter, tool, req, targets) if targets else ([], {})
     names = _lossy_names(targets)
-    tally.findings += (_to_finding(linter, req.project, r, names) for r in raws)
+    # dict.fromkeys: a problem reported twice (a .NET project inside a solution) counts once
+    tally.findings += (_to_finding(linter, req.project, r, names) for r in dict.fromkeys(raws))
     for path, reason in failed.items():
         tally.unchecked.append(
             Unchecked(path, f"{linter.name} could not check it: {reason}", 1, linter.install_hint)
