@@ -27,6 +27,7 @@ BUILTIN: dict[str, str] = {
     "deploy": "lockgate.stages.deploy:DeployStage",
     "load": "lockgate.stages.load:LoadStage",
     "accessibility": "lockgate.stages.accessibility:AccessibilityStage",
+    "portability": "lockgate.stages.portability:PortabilityStage",
 }
 
 _DECLARED = ("name", "description", "kind", "consumes", "provides", "needs", "options")
