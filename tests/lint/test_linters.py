@@ -298,3 +298,14 @@ def test_a_problem_reported_twice_counts_once(tmp_path: Path) -> None:
     linter = fake_tool(tmp_path, f"echo '{line}'; echo '{line}'; exit 1")
     result = engine.lint(engine.Request(project, OPTIONS, 120, (linter,)))
     assert [f.rule_id for f in result.findings] == ["key-duplicates"]
+
+
+def test_helm_templates_are_unchecked_not_syntax_errors(tmp_path: Path) -> None:
+    project = copy("clean", "helm", tmp_path)
+    result = run(project, "yamllint")
+    assert result.findings == ()  # `{{ }}` is Go template text, not a YAML syntax error
+    assert result.status is Status.WARNED
+    [unchecked] = result.unchecked
+    assert (unchecked.what, unchecked.count) == ("1 YAML file (yamllint)", 1)
+    assert "Helm chart template" in unchecked.reason and "helm lint" in unchecked.fix
+    assert {m.name: m.value for m in result.metrics}["files"] == 3  # Chart.yaml and values.yaml

@@ -21,6 +21,7 @@ from lockgate.tools import proc, versions
 
 STAGE = "lint"
 # control characters and bidi overrides from the linted source, shown escaped instead of acted on
+_ENCODINGS = "https://www.w3.org/International/questions/qa-choosing-encodings"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -154,6 +155,8 @@ def lint(req: Request) -> StageResult:
 def _lint_with(req: Request, linter: Linter, targets: list[str]) -> _Tally:
     tally = _Tally()
     tool = proc.require(linter.tool, linter.install_hint)
+    if linter.cannot is not None:
+        targets = _set_aside(req.project, linter, targets, tally)
     if linter.text_only:
         targets, unreadable = _readable(req.project, targets)
         tally.findings += (_to_finding(linter, req.project, r) for r in unreadable)
@@ -177,6 +180,21 @@ def _parts(linter: Linter, targets: list[str], workers: int) -> list[list[str]]:
         size = max(-(-len(targets) // workers), linter.split)
     size = min(size, linter.chunk)
     return [targets[i : i + size] for i in range(0, len(targets), size)]
+
+
+def _set_aside(project: Path, linter: Linter, targets: list[str], tally: _Tally) -> list[str]:
+    """The targets the linter can check; the others are counted as unchecked, grouped by why."""
+    assert linter.cannot is not None
+    why = {t: linter.cannot(project, t) for t in targets}
+    reasons: dict[str, int] = {}
+    for reason in why.values():
+        if reason is not None:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        noun = "file" if count == 1 else "files"
+        what = f"{count} {linter.language} {noun} ({linter.name})"
+        tally.unchecked.append(Unchecked(what, reason, count, reason.rpartition(": ")[2]))
+    return [t for t in targets if why[t] is None]
 
 
 def _unavailable(linter: Linter, why: str, count: int) -> Unchecked:
@@ -278,6 +296,7 @@ def _readable(project: Path, files: list[str]) -> tuple[list[str], list[Raw]]:
                     name,
                     1,
                     message=f"not UTF-8 text ({exc.reason} at byte {exc.start}): the linter cannot read it",
+                    url=_ENCODINGS,
                     fix="save the file as UTF-8",
                 )
             )
@@ -289,6 +308,7 @@ def _readable(project: Path, files: list[str]) -> tuple[list[str], list[Raw]]:
                     name,
                     None,
                     message=f"cannot be read: {exc.strerror or exc}",
+                    url=_ENCODINGS,
                     fix="make it a readable regular file, or leave it out with `paths`",
                 )
             )

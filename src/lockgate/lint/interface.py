@@ -66,6 +66,8 @@ class Linter:
     probe: Callable[[], str | None] = ready
     # extra files it claims that no pattern names, by (file, a reader of its first line)
     sniff: Callable[[str, Callable[[], str]], bool] | None = None
+    # files it claims but cannot check, with why (Helm templates are not YAML): listed as unchecked
+    cannot: Callable[[Path, str], str | None] | None = None
     # the engine reads each file first: one that is not UTF-8 text is a finding, not a tool crash
     text_only: bool = False
     label: str | None = None  # its name in the run's tool versions (default: `tool`)

@@ -34,6 +34,16 @@ _RULES = "https://yamllint.readthedocs.io/en/stable/rules.html"
 _DOCS = _RULES + "#module-yamllint.rules."
 
 
+def helm_template(project: Path, name: str) -> str | None:
+    """A file under a Helm chart's templates/ is Go template text, not YAML: yamllint would
+    report its `{{ }}` as syntax errors."""
+    parts = name.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part == "templates" and (project.joinpath(*parts[:i], "Chart.yaml")).is_file():
+            return "Helm chart template (Go template text, not YAML): check it with `helm lint`"
+    return None
+
+
 def _argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
     config = [] if common.has_config(project, CONFIGS) else ["-d", DEFAULT]
     return [tool, "-f", "parsable", *config, "--", *files]
@@ -76,4 +86,5 @@ YAMLLINT = Linter(
     severity=common.low,
     ok_codes=(0, 1, 2),
     text_only=True,
+    cannot=helm_template,
 )
