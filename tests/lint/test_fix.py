@@ -14,7 +14,7 @@ MESSY = {
     "docs/guide.md": "# Guide\n\n\n\n* one\n+ two\n",
     "infra/main.tf": 'variable "name" {\n\ttype = string   \n}\n',
     "infra/good.tf": 'variable "env" {\n  type = string\n}\n',
-    "web/app.js": "let a = 1\nexport { a }\n",
+    "web/app.js": "export const f = (a) => (!!a ? 1 : 2)\n",
 }
 
 
@@ -36,10 +36,10 @@ def test_fix_applies_safe_fixes_and_names_the_changed_files(
     assert "ruff-format: changed 1 of 2 file(s)\n  app/main.py" in out
     assert "pymarkdown: changed 1 of 1 file(s)\n  docs/guide.md" in out
     assert "terraform: changed 1 of 2 file(s)\n  infra/main.tf" in out
-    assert "eslint: changed 1 of 1 file(s)\n  web/app.js" in out  # prefer-const
+    assert "eslint: changed 1 of 1 file(s)\n  web/app.js" in out  # no-extra-boolean-cast
     assert "prettier: changed 1 of 1 file(s)\n  web/app.js" in out
     assert "4 file(s) changed" in out
-    assert (project / "web/app.js").read_text() == "const a = 1;\nexport { a };\n"
+    assert (project / "web/app.js").read_text() == "export const f = (a) => (a ? 1 : 2);\n"
     assert (project / "app/main.py").read_text() == "def f(x):\n    return x\n"
     assert (project / "docs/guide.md").read_text() == "# Guide\n\n* one\n* two\n"
     assert (project / "infra/main.tf").read_text() == 'variable "name" {\n  type = string\n}\n'

@@ -44,7 +44,7 @@ SHOULD_FLAG = [
     ("pymarkdown", "README.md", 1, "MD022", Severity.LOW),
     ("terraform", "broken.tf", 2, "hcl-syntax", Severity.HIGH),
     ("terraform", "variables.tf", 2, "terraform-fmt", Severity.LOW),
-    ("eslint", "src/unused.js", 1, "@typescript-eslint/no-unused-vars", Severity.MEDIUM),
+    ("eslint", "src/unused.js", 1, "no-unused-vars", Severity.MEDIUM),
     ("eslint", "src/any.ts", 1, "@typescript-eslint/no-explicit-any", Severity.MEDIUM),
     ("eslint", "src/broken.js", 1, "syntax", Severity.HIGH),
     ("prettier", "src/messy.js", 1, "prettier", Severity.LOW),

@@ -2,7 +2,7 @@
 
 The project's `.yamllint` (or `.yamllint.yaml`/`.yml`) wins; without one lockgate passes its own
 pinned default (yamllint's `default` rules without the ones that flag valid, common YAML: no
-required `---`, lines up to 120 characters as warnings, `on:` keys allowed, sequences indented or
+required `---`, no line length (long commands and rule texts are normal in YAML), `on:` keys allowed, sequences indented or
 not but consistently). Severity: yamllint's error → medium, warning → low.
 """
 
@@ -24,7 +24,7 @@ HINT = (
 CONFIGS = (".yamllint", ".yamllint.yaml", ".yamllint.yml")
 DEFAULT = (
     "{extends: default, rules: {document-start: disable,"
-    " line-length: {max: 120, level: warning}, truthy: {check-keys: false},"
+    " line-length: disable, truthy: {check-keys: false},"
     " comments: {min-spaces-from-content: 1}, indentation: {indent-sequences: consistent}}}"
 )
 _LINE = re.compile(
