@@ -22,7 +22,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--no-format",
         action="store_true",
-        help="leave formatting alone (no `ruff format`); other fixes still apply",
+        help="leave formatting alone (no ruff format, no prettier); other fixes still apply",
     )
     p.set_defaults(func=execute)
 
