@@ -105,7 +105,7 @@ def direct(root: Path) -> None:
     req = engine.Request(root, options, 600)
     for linter in engine.enabled(req):
         targets = engine.claimed(req, linter, files)
-        if targets:
+        if targets and engine.why_not(linter) is None:  # tflint, when it is not installed
             tool = proc.require(linter.tool, linter.install_hint)
             proc.run(linter.argv(tool, root, targets), cwd=root, timeout=600)
 
@@ -143,7 +143,11 @@ def main() -> int:
         findings, linted = stage(root, Path(tmp) / "warm")
         req = engine.Request(root, {"paths": [], "format": True}, 600)
         listed = fsutil.project_files(root)
-        names = sorted(lt.name for lt in LINTERS if engine.claimed(req, lt, listed))
+        names = sorted(
+            lt.name
+            for lt in LINTERS
+            if engine.claimed(req, lt, listed) and engine.why_not(lt) is None
+        )
         t_direct, t_stage = best_of_both(lambda: direct(root), lambda: stage(root, Path(tmp) / "a"))
     print(f"repository: {count} files; linters: {', '.join(names)}")
     print(f"stage: {linted} files linted, {findings} findings")
