@@ -260,3 +260,17 @@ def test_run_only_lint_on_a_mixed_project(
     assert [(u["what"], u["count"]) for u in lint["unchecked"]] == [("1 Ruby file (rubocop)", 1)]
     assert "gem install rubocop" in lint["unchecked"][0]["fix"]
     assert "NOT CHECKED 1 Ruby file (rubocop)" in capsys.readouterr().out
+
+
+def test_skip_turns_a_linter_off_and_says_so(faults: Path, tmp_path: Path) -> None:
+    result = run_stage(LintStage, faults, tmp_path, skip_linters=["pymarkdown"])
+    assert "pymarkdown" not in {f.tool for f in result.findings}
+    assert "pymarkdown skipped by [stages.lint] skip_linters" in result.summary
+    assert ("F401", "pkg/unused.py") in by_rule(result.findings)
+
+
+def test_skip_with_an_unknown_linter_is_bad_input(faults: Path, tmp_path: Path) -> None:
+    ctx = make_context(LintStage, faults, tmp_path / "artifacts", skip_linters=["pymarkdwn"])
+    why = LintStage().available(ctx)
+    assert why is not None and "unknown linter 'pymarkdwn'" in why
+    assert "did you mean 'pymarkdown'" in why

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import re
@@ -36,7 +37,19 @@ class Request:
 
 
 def enabled(req: Request) -> list[Linter]:
-    return [lt for lt in req.linters if lt.enabled(req.options)]
+    skip = set(req.options.get("skip_linters", ()))
+    return [lt for lt in req.linters if lt.enabled(req.options) and lt.name not in skip]
+
+
+def unknown_skip(req: Request) -> str | None:
+    """`skip_linters` naming a linter that does not exist, as an error message; or None."""
+    known = sorted({lt.name for lt in req.linters})
+    wrong = [name for name in req.options.get("skip_linters", ()) if name not in known]
+    if not wrong:
+        return None
+    close = difflib.get_close_matches(wrong[0], known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"[stages.lint] skip_linters names an unknown linter '{wrong[0]}'{hint}; known: {', '.join(known)}"
 
 
 def why_not(linter: Linter) -> str | None:
@@ -70,6 +83,9 @@ def missing_tool(req: Request) -> str | None:
 
     A linter that is missing while others run is not this: its files are named as unchecked.
     """
+    wrong = unknown_skip(req)
+    if wrong is not None:
+        return wrong
     files = fsutil.project_files(req.project)
     wanted = [lt for lt in enabled(req) if not lt.optional and claimed(req, lt, files)]
     reasons = {(why_not(lt), lt.install_hint) for lt in wanted}
@@ -106,7 +122,7 @@ class _Tally:
     unchecked: list[Unchecked] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     checked: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)  # optional linters that did not run
+    notes: list[str] = field(default_factory=list)  # linters that did not run, and why
 
     def merge(self, other: _Tally) -> None:
         self.findings += other.findings
@@ -120,6 +136,8 @@ def lint(req: Request) -> StageResult:
     started = time.monotonic()
     files = fsutil.project_files(req.project)
     tally = _Tally()
+    skipped = [lt.name for lt in req.linters if lt.name in req.options.get("skip_linters", ())]
+    tally.notes += [f"{name} skipped by [stages.lint] skip_linters" for name in skipped]
     jobs: list[tuple[Linter, list[str]]] = []
     for linter in enabled(req):
         targets = claimed(req, linter, files)

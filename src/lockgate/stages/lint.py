@@ -30,6 +30,14 @@ class LintStage:
             [],
             "Folders or files to lint, relative to the project; empty = all",
         ),
+        Option(
+            "skip_linters",
+            "list[str]",
+            [],
+            "Linters not to run, by name: "
+            + ", ".join(dict.fromkeys(lt.name for lt in LINTERS))
+            + " (the summary names them; prefer the tool's own config to turn single rules off)",
+        ),
         *(option for linter in LINTERS for option in linter.options),
     )
 
