@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,24 @@ def load_json(done: proc.Completed, empty: str) -> Any:
         return json.loads(done.stdout.strip() or empty)
     except json.JSONDecodeError as exc:
         raise LintOutputError(f"unreadable JSON ({exc}) from {done.describe()}") from exc
+
+
+def json_items(done: proc.Completed, what: str) -> list[dict[str, Any]]:
+    """The tool's JSON list of `what` (entries that are not objects read as empty ones)."""
+    data = load_json(done, "[]")
+    if not isinstance(data, list):
+        raise LintOutputError(f"expected a JSON list of {what} from {done.describe()}")
+    return [as_dict(item) for item in data]
+
+
+def matched_lines(done: proc.Completed, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """One match per line of the tool's text output; LintOutputError on a line that fits not."""
+    for text in done.stdout.splitlines():
+        match = pattern.match(text)
+        if match:
+            yield match
+        elif text.strip():
+            raise LintOutputError(f"unreadable line {text!r} from {done.describe()}")
 
 
 def has_config(project: Path, names: tuple[str, ...]) -> bool:

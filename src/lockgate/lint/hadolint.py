@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lockgate.lint import common
-from lockgate.lint.interface import Linter, LintOutputError, Raw
+from lockgate.lint.interface import Linter, Raw
 from lockgate.tools import proc
 
 HINT = (
@@ -42,10 +42,7 @@ def _argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
 
 
 def parse(done: proc.Completed) -> list[Raw]:
-    data = common.load_json(done, "[]")
-    if not isinstance(data, list):
-        raise LintOutputError(f"expected a JSON list of findings from {done.describe()}")
-    return [_raw(common.as_dict(item)) for item in data]
+    return [_raw(item) for item in common.json_items(done, "findings")]
 
 
 def _raw(item: dict[str, Any]) -> Raw:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lockgate.lint import common
-from lockgate.lint.interface import Linter, LintOutputError, Raw
+from lockgate.lint.interface import Linter, Raw
 from lockgate.tools import proc
 
 HINT = (
@@ -52,12 +52,7 @@ def _fix_argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
 
 def parse(done: proc.Completed) -> list[Raw]:
     raws: list[Raw] = []
-    for text in done.stdout.splitlines():
-        match = _LINE.match(text)
-        if not match:
-            if text.strip():
-                raise LintOutputError(f"unreadable line {text!r} from {done.describe()}")
-            continue
+    for match in common.matched_lines(done, _LINE):
         rule = match["rule"].upper()
         raws.append(
             Raw(

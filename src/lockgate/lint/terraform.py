@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lockgate.lint import common
-from lockgate.lint.interface import Linter, LintOutputError, Raw
+from lockgate.lint.interface import Linter, Raw
 from lockgate.model import Severity
 from lockgate.tools import proc
 
@@ -44,10 +44,7 @@ def _fix_argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
 
 
 def parse(done: proc.Completed) -> list[Raw]:
-    data = common.load_json(done, "[]")
-    if not isinstance(data, list):
-        raise LintOutputError(f"expected a JSON list of problems from {done.describe()}")
-    return [_raw(common.as_dict(item)) for item in data]
+    return [_raw(item) for item in common.json_items(done, "problems")]
 
 
 def _raw(item: dict[str, object]) -> Raw:

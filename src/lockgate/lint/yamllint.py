@@ -51,12 +51,7 @@ def _argv(tool: str, project: Path, files: Sequence[str]) -> list[str]:
 
 def parse(done: proc.Completed) -> list[Raw]:
     raws: list[Raw] = []
-    for text in done.stdout.splitlines():
-        match = _LINE.match(text)
-        if not match:
-            if text.strip():
-                raise LintOutputError(f"unreadable line {text!r} from {done.describe()}")
-            continue
+    for match in common.matched_lines(done, _LINE):
         rule = match["rule"] or "syntax"
         raws.append(
             Raw(
