@@ -32,8 +32,8 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def serving(project: Path) -> Iterator[int]:
-    """`lockgate serve` on a free loopback port, as a real process; yields the port."""
+def _started(project: Path) -> Iterator[tuple[int, str, subprocess.Popen[str]]]:
+    """`lockgate serve` on a free loopback port, as a real process: its port, banner and process."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "lockgate", "serve", str(project), "--port", str(port)],
@@ -44,26 +44,27 @@ def serving(project: Path) -> Iterator[int]:
     )
     try:
         assert server.stdout is not None
-        banner = server.stdout.readline()  # printed once the socket listens
-        assert "lockgate dashboard on http://127.0.0.1" in banner, banner + server.stdout.read()
-        yield port
+        yield (
+            port,
+            server.stdout.readline(),
+            server,
+        )  # the banner is printed once the socket listens
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def test_serve_listens_on_loopback_only_and_serves_the_dashboard(project: Path) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lockgate", "serve", str(project), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+@contextlib.contextmanager
+def serving(project: Path) -> Iterator[int]:
+    """`lockgate serve` on a free loopback port, as a real process; yields the port."""
+    with _started(project) as (port, banner, server):
         assert server.stdout is not None
-        banner = server.stdout.readline()
+        assert "lockgate dashboard on http://127.0.0.1" in banner, banner + server.stdout.read()
+        yield port
+
+
+def test_serve_listens_on_loopback_only_and_serves_the_dashboard(project: Path) -> None:
+    with _started(project) as (port, banner, _):
         assert banner.strip() == f"lockgate dashboard on http://127.0.0.1:{port}/ (Ctrl-C stops it)"
         status, body = _get(port, "/")  # the socket listens before the banner is printed
         assert status == 200 and "All services" in body and "<script" not in body
@@ -74,9 +75,6 @@ def test_serve_listens_on_loopback_only_and_serves_the_dashboard(project: Path) 
         if listening.returncode == 0:
             addresses = {line.split()[3] for line in listening.stdout.splitlines()}
             assert addresses == {f"127.0.0.1:{port}"}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def test_a_port_in_use_is_a_clear_error(project: Path) -> None:
