@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lockgate.errors import LockgateError
 from lockgate.tools import proc
+from lockgate.tools import versions as tool_versions
 
 NAMES = ("Containerfile", "Dockerfile")
 
@@ -347,5 +348,9 @@ def lint(path: Path, *, use_hadolint: bool = True) -> tuple[list[LintFinding], s
         for i in items
     ]
     found += [f for f in lint_builtin(text) if not _covered(f, found)]
-    version = proc.run([exe, "--version"], timeout=30).stdout.strip().rsplit(" ", 1)[-1]
+    version = tool_versions.version(exe, _hadolint_version)
     return sorted(found, key=lambda f: f.line), f"hadolint {version}"
+
+
+def _hadolint_version(exe: str) -> str:
+    return proc.run([exe, "--version"], timeout=30).stdout.strip().rsplit(" ", 1)[-1]

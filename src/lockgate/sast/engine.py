@@ -14,6 +14,7 @@ from typing import Any
 from lockgate.model import Finding, Location, Severity, fingerprint
 from lockgate.secrets.redact import REDACTED, scrub
 from lockgate.tools import proc
+from lockgate.tools import versions as tool_versions
 
 CONFIDENCES = ("high", "medium", "low")
 # Keys under which the engines' reports quote the scanned source (bandit `code`, semgrep `lines`,
@@ -121,6 +122,10 @@ def dist_version(tool: str, dist: str) -> str:
     pattern = str(venv / "lib" / "python*" / "site-packages" / f"{dist}-*.dist-info")
     for hit in sorted(glob.glob(pattern)):
         return Path(hit).name[len(dist) + 1 : -len(".dist-info")]
+    return tool_versions.version(exe, _asked_version)
+
+
+def _asked_version(exe: str) -> str:
     done = proc.run([exe, "--version"], timeout=60)
     match = re.search(r"\d+\.\d+(\.\d+)?", done.stdout + done.stderr)
     return match.group(0) if match else "unknown"

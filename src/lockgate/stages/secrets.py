@@ -183,9 +183,9 @@ class SecretsStage:
     def _versions(self, settings: Settings) -> dict[str, str]:
         versions = {"lockgate-secret-rules": RULES_VERSION}
         if settings.gitleaks_bin:
-            versions[GITLEAKS] = _cached_version(settings.gitleaks_bin, gitleaks.version)
+            versions[GITLEAKS] = tool_versions.version(settings.gitleaks_bin, gitleaks.version)
         if settings.detect_secrets_bin:
-            versions[DETECT_SECRETS] = _cached_version(
+            versions[DETECT_SECRETS] = tool_versions.version(
                 settings.detect_secrets_bin, detect_secrets.version
             )
         return versions
@@ -374,10 +374,6 @@ def _key_in_git(root: Path, ids: valueid.ValueIds) -> list[Finding]:
             tags=("security",),
         )
     ]
-
-
-def _cached_version(binary: str, probe: Any) -> str:
-    return tool_versions.version(binary, probe)
 
 
 def _slug(text: str) -> str:
