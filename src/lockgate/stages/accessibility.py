@@ -20,12 +20,12 @@ from lockgate.a11y.interface import Issue, Outcome, Standard
 from lockgate.config.options import Option, positive
 from lockgate.model import Finding, Metric, Severity, StageResult, Status, Unchecked, fingerprint
 from lockgate.secrets.redact import scrub
+from lockgate.stages.deploy import served_url
 from lockgate.stages.interface import Input, StageContext, StageKind
 
 ENGINES = (AXE, HTMLCS, CHECKS)
 REPORT = "accessibility.json"
 SHOTS = "screenshots"
-_SERVING = re.compile(r"serving at (\S+)")  # the deploy stage's summary names its URL
 _VALUE = re.compile(r"""\bvalue=("[^"]*"|'[^']*')""")
 _NO_URL_FIX = "pass `lockgate run --url http://127.0.0.1:PORT/`, or run it after the deploy stage"
 
@@ -213,10 +213,10 @@ def target_url(ctx: StageContext) -> tuple[str | None, str]:
     deployed = ctx.upstream.get("deploy")
     if deployed is None:
         return None, "no URL to check: no --url given and the deploy stage did not run"
-    match = _SERVING.search(deployed.summary)
-    if match is None:
+    url = served_url(deployed)
+    if url is None:
         return None, f"no URL to check: the deploy stage reported none ({deployed.summary[:200]})"
-    return match[1], ""
+    return url, ""
 
 
 def finding(stage: str, issue: Issue) -> Finding:

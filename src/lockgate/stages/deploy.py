@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,6 +15,16 @@ if TYPE_CHECKING:  # the deploy machinery (and the store's SQLAlchemy) loads onl
     # loading the config imports every stage module, and the git hooks must stay fast
     from lockgate.deploy.flow import Settings
     from lockgate.deploy.interface import Environment
+
+
+SERVING_AT = "serving at"  # the summary of a deploy names the URL after these words
+_SERVED_URL = re.compile(rf"{SERVING_AT} (\S+)")
+
+
+def served_url(result: StageResult) -> str | None:
+    """The URL a deploy stage's result says the service is serving at, or None."""
+    found = _SERVED_URL.search(result.summary)
+    return found[1] if found else None
 
 
 class DeployStage:
@@ -71,7 +82,7 @@ class DeployStage:
             status=Status.PASSED,
             metrics=(Metric("deploy_time", round(out.seconds, 2), "s"),),
             duration=time.monotonic() - start,
-            summary=f"{dep.version} serving at {out.url} ({env.name})"
+            summary=f"{dep.version} {SERVING_AT} {out.url} ({env.name})"
             + (f"; {notes}" if notes else ""),
         )
 

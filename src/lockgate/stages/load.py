@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from importlib import metadata
 from typing import ClassVar
@@ -12,11 +11,11 @@ from lockgate.errors import LockgateError
 from lockgate.load import chart, runner, scenario, settings, target, thresholds
 from lockgate.load.interface import Breach, Outcome, Scenario, Summary
 from lockgate.model import Finding, Metric, Severity, StageResult, Status, Unchecked, fingerprint
+from lockgate.stages.deploy import served_url
 from lockgate.stages.interface import Input, StageContext, StageKind
 from lockgate.tools import proc
 
 CHART = "load-chart.html"
-_SERVING = re.compile(r"serving at (\S+)")  # the deploy stage's summary names its URL
 _NO_URL_FIX = "pass `lockgate run --url http://127.0.0.1:PORT`, or run it after the deploy stage"
 
 
@@ -98,10 +97,10 @@ def target_url(ctx: StageContext) -> tuple[str | None, str]:
         f.rule_id == "deploy-failed" for f in deployed.findings
     ):
         return None, "no URL to test: the deploy stage did not deploy"
-    found = _SERVING.search(deployed.summary)
-    if found is None:
+    url = served_url(deployed)
+    if url is None:
         return None, "no URL to test: the deploy stage reported none; pass `lockgate run --url URL`"
-    return found.group(1), ""
+    return url, ""
 
 
 def _measure(ctx: StageContext, url: str, chosen: Scenario) -> StageResult:
