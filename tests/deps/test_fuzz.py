@@ -64,6 +64,8 @@ SEEDS: dict[str, str] = {
     "Gemfile.lock": (POLY / "ruby" / "Gemfile.lock").read_text(),
     "gems.locked": (POLY / "ruby" / "Gemfile.lock").read_text(),
     "dev-requirements.txt": "jinja2==2.10\n",
+    "setup.py": 'from setuptools import setup\nsetup(install_requires=["django==2.2.4"])\n',
+    "setup.cfg": "[options]\ninstall_requires =\n    flask==0.12\n",
 }
 
 

@@ -302,3 +302,32 @@ def test_a_manifest_that_declares_nothing_says_so(tmp_path: Path, name: str, con
     (tmp_path / name).write_text(content)
     result = parse_file(tmp_path, name)
     assert result.dependencies == () and result.skipped == () and result.empty_ok
+
+
+SETUP_PY = 'from setuptools import setup\nsetup(name="x", install_requires=["django==2.2.4"])\n'
+SETUP_CFG = "[metadata]\nname = x\n[options]\ninstall_requires =\n    flask==0.12\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "rel", "unread_line"),
+    [
+        ({"setup.py": SETUP_PY}, "setup.py", 2),
+        ({"setup.cfg": SETUP_CFG}, "setup.cfg", 4),
+        # should not flag: nothing declared, or pinned beside it by what pip installs
+        ({"setup.py": "from setuptools import setup\nsetup()\n"}, "setup.py", None),
+        ({"setup.py": SETUP_PY, "requirements.txt": "django==2.2.4\n"}, "setup.py", None),
+        ({"setup.cfg": SETUP_CFG, "poetry.lock": ""}, "setup.cfg", None),
+    ],
+)
+def test_setuptools_dependencies_are_reported_as_not_read(
+    tmp_path: Path, files: dict[str, str], rel: str, unread_line: int | None
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    result = parse_file(tmp_path, rel)
+    assert not result.dependencies
+    if unread_line is None:
+        assert not result.problems and result.empty_ok
+    else:
+        (problem,) = result.problems
+        assert problem.line == unread_line and "does not read" in problem.reason

@@ -28,6 +28,7 @@ from lockgate.deps.parsers import (
     poetry_lock,
     pyproject,
     requirements,
+    setuptools_files,
     yarn_lock,
 )
 from lockgate.deps.parsers.common import Unparsable, problem
@@ -59,6 +60,8 @@ PARSERS: tuple[tuple[str, Parser], ...] = (
     ("gems.rb", gemfile.parse),
     ("Gemfile.lock", gemfile_lock.parse),
     ("gems.locked", gemfile_lock.parse),
+    ("setup.py", setuptools_files.parse),
+    ("setup.cfg", setuptools_files.parse),
 )
 
 
