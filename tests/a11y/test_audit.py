@@ -126,6 +126,13 @@ def test_crawl_reads_the_sitemap_on_this_origin_only() -> None:
     assert out.pages == (base + "missing-alt.html", base + "govuk-form.html")
 
 
+def test_a_document_the_crawl_reaches_is_not_a_page_left_unchecked() -> None:
+    with serve(sitemap=["/status.json"]) as base:
+        out = audit(Settings(url=base + "missing-alt.html", max_pages=3, engines=("checks",)))
+    assert out.pages == (base + "missing-alt.html",)
+    assert out.skipped == ()
+
+
 def test_a_page_that_is_not_html_is_not_checked() -> None:
     with serve() as base:
         out = audit(Settings(url=base + "status.json", crawl=False))

@@ -97,8 +97,12 @@ def _loopback_only(route: Route) -> None:
         route.continue_()
 
 
+NOT_HTML = "is not an HTML page"
+
+
 def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine]) -> Outcome:
     queue = urls.start_pages(settings.url, list(settings.paths))
+    asked = set(queue)  # pages asked for by name; the rest were found by the crawl
     if settings.crawl:
         queue += [u for u in _sitemap(context, settings) if u not in queue]
     seen: set[str] = set()
@@ -114,6 +118,8 @@ def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine
             continue
         seen.add(url)
         found, links, why = _visit(page, url, settings, engines)
+        if why is not None and why.startswith(NOT_HTML) and url not in asked:
+            continue  # a document the crawl reached (JSON, a PDF) is not a page: nothing unchecked
         if why is not None:
             skipped.append(PageSkip(url, why))
             if page.is_closed():
@@ -191,7 +197,7 @@ def _visit(
         return [], [], f"answered HTTP {response.status}"
     kind = response.headers.get("content-type", "") if response is not None else "text/html"
     if "html" not in kind:
-        return [], [], f"is not an HTML page ({kind.split(';')[0] or 'no content type'})"
+        return [], [], f"{NOT_HTML} ({kind.split(';')[0] or 'no content type'})"
     links: list[str] = page.evaluate(pagejs.LINKS_FN)
     found: list[Issue] = []
     for engine in engines:
