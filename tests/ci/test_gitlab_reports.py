@@ -1,4 +1,5 @@
-"""GitLab's Code Quality report, written from a run's results.json for the GitLab export's jobs."""
+"""GitLab's report files, written from a run's results.json for the GitLab export's jobs: Code
+Quality always, each security report when the run has its stage."""
 
 from __future__ import annotations
 
@@ -72,7 +73,8 @@ def test_code_quality_has_the_non_security_findings_with_gitlab_severities(tmp_p
             "accessibility", "image-alt", Severity.MEDIUM, url="http://127.0.0.1:8000/"
         ),  # no file
     )
-    (written,) = gitlab_reports.write(folder)
+    written, sast = gitlab_reports.write(folder)
+    assert sast.name == "gl-sast-report.json"
     issues = json.loads(written.read_text("utf-8"))
     assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
         ("lint/tool/E501", "minor", {"path": "app/x.py", "lines": {"begin": 12}}),
@@ -95,3 +97,21 @@ def test_missing_or_broken_results_are_a_clear_error(tmp_path: Path, content: st
         gitlab_reports.write(tmp_path)
     assert "results.json" in (info.value.where or "")
     assert gitlab_reports.main([str(tmp_path)]) == 2
+
+
+def test_each_security_stage_gets_its_gitlab_security_report(tmp_path: Path) -> None:
+    folder = results(
+        tmp_path,
+        finding("secrets", "aws-access-key-id", Severity.CRITICAL, location=Location("a.env", 1)),
+        finding("deps", "GHSA-9wx4-h78v-vm56", Severity.MEDIUM, location=Location("req.txt", 2)),
+    )
+    names = [p.name for p in gitlab_reports.write(folder)]
+    assert names == [
+        "gl-code-quality-report.json",
+        "gl-secret-detection-report.json",
+        "gl-dependency-scanning-report.json",
+    ]
+    secret = json.loads((folder / "gl-secret-detection-report.json").read_text("utf-8"))
+    assert secret["scan"]["type"] == "secret_detection"
+    assert [v["name"] for v in secret["vulnerabilities"]] == ["aws-access-key-id"]
+    assert not (folder / "gl-sast-report.json").exists()  # the run had no sast stage
