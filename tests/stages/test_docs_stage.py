@@ -154,3 +154,41 @@ def test_site_passes_lockgates_accessibility_stage(tmp_path: Path) -> None:
     assert checked.findings == (), [f.message for f in checked.findings]
     assert checked.status is Status.PASSED, checked.summary
     assert "5 page(s)" in checked.summary
+
+
+def test_publish_writes_the_served_copy_without_the_runs_report_link(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from lockgate.stages.docs import published_site
+
+    root = copy_project(EXAMPLE, tmp_path / "tenancy-api")
+    runs = tmp_path / "report" / "artifacts"
+    ctx = make_context(DocsStage, root, runs / "docs", publish=True)
+    result = DocsStage().run(replace(ctx, enabled_stages=(*ctx.enabled_stages, "deploy")))
+    assert result.status is Status.PASSED, result.summary
+    assert result.artifacts == ("site/index.html", "published/index.html")
+    assert "served under /docs/ by the deploy stage" in result.summary
+    served = published_site(result, runs)
+    assert served == runs / "docs" / "published"
+    own, copy = runs / "docs" / "site", served
+    assert sorted(p.name for p in own.iterdir()) == sorted(p.name for p in copy.iterdir())
+    assert 'href="../../../report.html"' in (own / "index.html").read_text()
+    assert "report.html" not in (copy / "index.html").read_text()  # nothing serves it there
+    assert (own / "pipeline.html").read_text() == (copy / "pipeline.html").read_text()
+
+
+def test_publish_without_a_deploy_stage_is_unchecked_and_off_publishes_nothing(
+    tmp_path: Path,
+) -> None:
+    from lockgate.stages.docs import published_site
+
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "README.md").write_text("# Svc\n")
+    lonely = DocsStage().run(make_context(DocsStage, root, tmp_path / "a" / "docs", publish=True))
+    assert lonely.status is Status.WARNED
+    [item] = lonely.unchecked
+    assert "deploy stage is not enabled" in item.reason and "publish = false" in item.fix
+    off = DocsStage().run(make_context(DocsStage, root, tmp_path / "b" / "docs"))
+    assert published_site(off, tmp_path / "b") is None
+    assert not (tmp_path / "b" / "docs" / "published").exists()

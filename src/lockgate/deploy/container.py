@@ -7,11 +7,12 @@ import json
 import os
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from lockgate.deploy import docs as published
 from lockgate.deploy import engine as engines
 from lockgate.deploy.health import free_port, port_in_use, probe, wait_healthy
 from lockgate.deploy.interface import DeployContext, DeployFailed, Live, Release
@@ -34,6 +35,7 @@ class Slot:
     image: str
     version: str
     since: str
+    docs: str = ""  # the published docs site nginx serves beside it under /docs/, if any
 
 
 @dataclass(frozen=True)
@@ -179,8 +181,10 @@ class ContainerTarget:
         before = nginx.workers()
         try:
             self._wait(ctx, eng, slot)
+            if ctx.docs is not None:
+                slot = replace(slot, docs=published.publish(ctx, ctx.docs))
             save_state(ctx.state_dir, EnvState(listening or port, old, slot, port))
-            nginx.write(port, slot.port, **self._identity(ctx, scope, token))
+            nginx.write(port, slot.port, docs=slot.docs, **self._identity(ctx, scope, token))
             nginx.apply(port, token)
         except BaseException:
             self._undo(ctx, nginx, eng, (slot, old), (listening or port, port), scope)
@@ -191,6 +195,7 @@ class ContainerTarget:
         if old is not None and old.name != slot.name:
             self._drain(ctx, before)
             eng.stop(old.name)
+        published.prune(ctx, keep=slot.docs)
         return live
 
     def _identity(self, ctx: DeployContext, scope: str, token: str) -> dict[str, object]:
@@ -221,8 +226,9 @@ class ContainerTarget:
         eng.remove(slot.name)
         if old is not None:
             token = secrets.token_hex(8)
-            nginx.write(back, old.port, **self._identity(ctx, scope, token))
+            nginx.write(back, old.port, docs=old.docs, **self._identity(ctx, scope, token))
         save_state(ctx.state_dir, EnvState(back, old))
+        published.prune(ctx, keep=old.docs if old is not None else "")
 
     def _drain(self, ctx: DeployContext, before: frozenset[tuple[int, str]]) -> None:
         """Keep the old release until nginx's old workers have finished every request in flight
@@ -356,6 +362,7 @@ class ContainerTarget:
             for color in COLORS:
                 eng.remove(f"{prefix}-{color}")
         (ctx.state_dir / "state.json").unlink(missing_ok=True)
+        published.prune(ctx, keep="")
 
 
 def _scope(ctx: DeployContext, service: str = "") -> str:

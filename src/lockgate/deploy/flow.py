@@ -74,6 +74,7 @@ class Settings:
     environments: dict[str, Mapping[str, Any]]
     gates: tuple[str, ...] = ()  # enabled gate stages: production needs a run that ran them all
     project_id: str | None = None  # a configured project identity, if the config has one
+    publish_docs: bool = False  # [stages.docs] publish: a deploy without a site says so
 
     @property
     def health(self) -> HealthSpec:
@@ -96,6 +97,7 @@ class Settings:
             environments=envs.declared(sections.get("environments")),
             gates=gate_stages(config),
             project_id=str(configured) if configured else None,
+            publish_docs=_publishes_docs(config),
         )
 
     def with_(self, **section_changes: Mapping[str, Any]) -> Settings:
@@ -116,6 +118,17 @@ def gate_stages(config: Any) -> tuple[str, ...]:
         for name, stage in config.stages.items()
         if stage.enabled and getattr(classes.get(name), "gate", True)
     )
+
+
+def _publishes_docs(config: Any) -> bool:
+    docs = config.stages.get("docs")
+    return bool(docs is not None and docs.enabled and docs.options.get("publish"))
+
+
+NO_DOCS_SITE = (
+    "the docs site is not served: this deploy built none (`lockgate run` builds it with the "
+    "docs stage and serves it under /docs/)"
+)
 
 
 def load_settings(project: Path) -> Settings:
@@ -174,10 +187,15 @@ def deploy(
     *,
     target: Target | None = None,
     build: bool = True,
+    docs: Path | None = None,
 ) -> Outcome:
-    """Deploy the project at `source` to `env`; raise LockgateError (recorded) when it fails."""
+    """Deploy the project at `source` to `env`; raise LockgateError (recorded) when it fails.
+
+    `docs`: a built docs site the container target serves beside the release under /docs/."""
     target = target or TARGETS[str(settings.deploy["target"])]()
-    ctx = context(settings, env)
+    ctx = replace(context(settings, env), docs=docs)
+    if docs is None and settings.publish_docs:
+        ctx.notes.append(NO_DOCS_SITE)
     commit = source.commit
     dirty = commit is not None and is_dirty(settings.project)
     version = _version(settings, source, dirty, ctx)
@@ -443,6 +461,8 @@ def rollback(
     """Go back to the previous good version; the replaced deployment becomes rolled_back."""
     target = target or TARGETS[str(settings.deploy["target"])]()
     ctx = context(settings, env)
+    if settings.publish_docs:
+        ctx.notes.append(NO_DOCS_SITE)
     with EnvLock(ctx.state_dir, env.name, action="rollback") as lock:
         if lock.note:
             ctx.notes.append(lock.note)

@@ -55,6 +55,7 @@ class DeployContext:
     container: Mapping[str, Any]  # the [container] section
     notes: list[str] = field(default_factory=list)  # things the user should hear about
     scope: str = ""  # the project's identity in names (deploy.scope); "" = the service alone
+    docs: Path | None = None  # a built docs site to serve beside the release (container target)
     # a target calls this the moment the release goes live (before draining the old one), so a
     # crash afterwards never leaves the live release recorded as failed
     switched: Callable[[Live], None] = field(default=lambda live: None, compare=False)

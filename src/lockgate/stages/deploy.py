@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from lockgate.config.options import Option
 from lockgate.errors import LockgateError
-from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, fingerprint
+from lockgate.model import (
+    Finding,
+    Location,
+    Metric,
+    Severity,
+    StageResult,
+    Status,
+    Unchecked,
+    fingerprint,
+)
 from lockgate.stages.interface import Input, StageContext, StageKind
 
 if TYPE_CHECKING:  # the deploy machinery (and the store's SQLAlchemy) loads only when it runs:
@@ -32,7 +42,7 @@ class DeployStage:
     kind: ClassVar[StageKind] = StageKind.DELIVERY
     consumes: ClassVar[Input] = Input.IMAGE  # so the graph has it need the stage that makes one
     provides: ClassVar[Input | None] = Input.URL
-    needs: ClassVar[tuple[str, ...]] = ()
+    needs: ClassVar[tuple[str, ...]] = ("docs",)  # its site, served under /docs/ with `publish`
     # an action, not a check (a failed deploy is a finding, the stage itself passes): production
     # does not ask for it in the run that cleared a commit (deploy.flow.gate_stages)
     gate: ClassVar[bool] = False
@@ -69,21 +79,25 @@ class DeployStage:
 
         start = time.monotonic()
         settings, env = _target(ctx)
+        site, unserved = _docs_site(ctx)
+        source = Source(ctx.git.commit, ctx.git.branch)
         try:
             with Store.open(ctx.project) as store:
-                out = deploy(settings, env, Source(ctx.git.commit, ctx.git.branch), store)
+                out = deploy(settings, env, source, store, docs=site)
         except LockgateError as exc:
             version = source_tag(ctx.project, ctx.git.commit)
             return _failed(env.name, version, exc, time.monotonic() - start)
         dep = out.deployment
         notes = "; ".join(out.notes)
+        served = f"; docs site at {out.url.rstrip('/')}/docs/" if site is not None else ""
         return StageResult(
             stage=self.name,
-            status=Status.PASSED,
+            status=Status.WARNED if unserved else Status.PASSED,
             metrics=(Metric("deploy_time", round(out.seconds, 2), "s"),),
             duration=time.monotonic() - start,
-            summary=f"{dep.version} {SERVING_AT} {out.url} ({env.name})"
+            summary=f"{dep.version} {SERVING_AT} {out.url} ({env.name}){served}"
             + (f"; {notes}" if notes else ""),
+            unchecked=unserved,
         )
 
 
@@ -106,6 +120,32 @@ def _target(ctx: StageContext) -> tuple[Settings, Environment]:
     )
     env = envs.resolve(str(ctx.options["environment"]), settings.environments, ctx.git.branch)
     return settings, env
+
+
+def _docs_site(ctx: StageContext) -> tuple[Path | None, tuple[Unchecked, ...]]:
+    """The docs site this run built to serve beside the service (`[stages.docs] publish`), or
+    None; and, when it was asked for but cannot be served, why."""
+    from lockgate.stages.docs import published_site
+
+    docs = ctx.upstream.get("docs")
+    site = published_site(docs, ctx.artifacts.parent) if docs is not None else None
+    if docs is None or site is None:
+        return None, ()
+    if not (site / "index.html").is_file():
+        why = f"publish = true, but the docs stage left no site ({docs.summary[:200]})"
+        fix = "see the docs stage's result and fix it"
+        return None, (Unchecked(what="docs site", reason=why, fix=fix),)
+    if ctx.deploy.target != "container":
+        return None, (
+            Unchecked(
+                what="docs site",
+                reason=f"publish = true, but the {ctx.deploy.target} target has no nginx front "
+                "that lockgate runs, so nothing serves the site",
+                fix="serve the docs stage's published/ folder with the service yourself, or use "
+                'deploy.target = "container"',
+            ),
+        )
+    return site, ()
 
 
 def _failed(env: str, version: str, exc: LockgateError, seconds: float) -> StageResult:

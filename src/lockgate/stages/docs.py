@@ -3,13 +3,15 @@
 From the README, the Python code (static analysis, nothing imported), the OpenAPI document, the
 Terraform modules, lockgate's own pipeline config and the ADRs; lockgate.docsite builds it. What
 the code has and the docs lack (no description) is reported, and fails the gate with
-`require_descriptions`.
+`require_descriptions`. With `publish`, the deploy stage serves it under /docs/ beside the
+service (it needs this stage, so reads the result: `published_site`).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 from lockgate import fsutil
@@ -26,6 +28,7 @@ _WHAT = {
     GapKind.VARIABLE: "has no description",
     GapKind.OUTPUT: "has no description",
 }
+PUBLISHED = "published/index.html"  # the site as served by a deploy: no link to the run's report
 
 
 class DocsStage:
@@ -68,6 +71,13 @@ class DocsStage:
             "adr_dir", "str", "docs/adr", "Folder of the architecture decision records (Markdown)"
         ),
         Option("title", "str", "", "Title of the site; empty: the service name"),
+        Option(
+            "publish",
+            "bool",
+            False,
+            "Serve the site beside the service: the deploy stage of the same run publishes it"
+            " under /docs/ of the environment it deploys to (container target)",
+        ),
     )
 
     def available(self, ctx: StageContext) -> str | None:
@@ -86,20 +96,42 @@ class DocsStage:
             service=ctx.service,
             report_link=_report_link(ctx, out),
         )
-        site = build(source, out, ctx.options["title"] or ctx.service)
+        publish = bool(ctx.options["publish"])
+        published = ctx.artifacts / PurePosixPath(PUBLISHED).parent if publish else None
+        site = build(source, out, ctx.options["title"] or ctx.service, published)
         severity = Severity.LOW if ctx.options["require_descriptions"] else Severity.INFO
         findings = tuple(_finding(self.name, gap, severity) for gap in site.gaps)
         unchecked = tuple(Unchecked(what=u.what, reason=u.reason, fix=u.fix) for u in site.unread)
+        if publish and "deploy" not in ctx.enabled_stages:
+            unchecked += (_NOT_SERVED,)
         return StageResult(
             stage=self.name,
             status=Status.WARNED if unchecked else Status.PASSED,
             findings=findings,
             metrics=_metrics(site),
-            artifacts=(str(site.index.relative_to(ctx.artifacts)),),
+            artifacts=(str(site.index.relative_to(ctx.artifacts)),)
+            + ((PUBLISHED,) if publish else ()),
             duration=time.monotonic() - start,
-            summary=_summary(site),
+            summary=_summary(site)
+            + ("; served under /docs/ by the deploy stage" if publish else ""),
             unchecked=unchecked,
         )
+
+
+_NOT_SERVED = Unchecked(
+    what="docs site publishing",
+    reason="publish = true, but the deploy stage is not enabled: nothing serves the site",
+    fix="enable [stages.deploy], or set [stages.docs] publish = false",
+)
+
+
+def published_site(docs: StageResult, artifacts: Path) -> Path | None:
+    """The folder a docs result asks the deploy stage to serve (`publish = true`), or None.
+
+    `artifacts` is the run's artifact folder (the parent of every stage's own folder)."""
+    if PUBLISHED not in docs.artifacts:
+        return None
+    return artifacts / docs.stage / PurePosixPath(PUBLISHED).parent
 
 
 def _metrics(site: Site) -> tuple[Metric, ...]:
