@@ -1,6 +1,6 @@
 """The Starlette application: pages (no JavaScript), the JSON API, /metrics, security headers.
 
-Pages and GET routes only read the store; the two POST routes of team mode (lockgate.web.ingest)
+Pages and GET routes only read the store; the POST routes of team mode (lockgate.web.ingest)
 write, with the bearer token only. Strings from the store (service
 names, incident titles, versions) are escaped by Jinja2's autoescaping and by charts.svg.
 """
@@ -87,6 +87,7 @@ def create_app(
             Route("/api/v1/metrics", views.api_metrics),
             Route("/api/v1/openapi.json", views.openapi),
             Route("/metrics", views.prometheus),
+            Route("/api/v1/runs", ingest.runs, methods=["POST"]),
             Route("/api/v1/deployments", ingest.deployments, methods=["POST"]),
             Route("/api/v1/incidents", ingest.incidents, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -1,10 +1,15 @@
-"""The write API of team mode: CI jobs report deployments and incidents with a bearer token.
+"""The write API of team mode: CI jobs report runs, deployments and incidents with a bearer token.
 
 POST /api/v1/deployments and /api/v1/incidents take one JSON object with the columns of the
 import files (`service` required). Writes need `Authorization: Bearer <LOCKGATE_TOKEN>`, compared
 in constant time; with no token configured the server takes no writes at all. An
 `Idempotency-Key` header (else the record's own id, else its service, environment, commit and
-time) makes a resent delivery a no-op: 200 with "duplicate": true instead of 201.
+time) makes a resent delivery a no-op: 200 with "duplicate": true instead of 201, also when two
+deliveries of one record race each other.
+
+POST /api/v1/runs takes a run's results.json (as `lockgate run` writes it, plus `run.project_key`
+when known); the run's id is its idempotency key: the same run again is a duplicate, another
+project's run under that id a conflict (409).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -26,9 +32,12 @@ from lockgate.metrics.imports import (
     incident_from,
 )
 from lockgate.metrics.records import Column, Row, check_columns
+from lockgate.model import RunStatus
+from lockgate.store.database import Conflict
 from lockgate.store.repository import Store
 
 MAX_BODY = 64 * 1024
+MAX_RUN_BODY = 32 * 1024 * 1024  # a run's results.json: every finding and test case of the run
 
 
 class Ingest:
@@ -55,9 +64,9 @@ class Ingest:
         return None
 
     async def _row(self, request: Request, columns: tuple[Column, ...]) -> Row | JSONResponse:
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return _bad(f"the body is larger than {MAX_BODY} bytes")
+        body = await _body(request, MAX_BODY)
+        if isinstance(body, JSONResponse):
+            return body
         try:
             data = json.loads(body)
         except ValueError as exc:
@@ -95,7 +104,10 @@ class Ingest:
             dep, key = deployment_from(row, "", source="api")
         except LockgateError as exc:
             return _bad(exc.message, exc.hint)
-        dep_id = self._store().import_deployment(dep, key)
+        try:
+            dep_id = self._store().import_deployment(dep, key)
+        except Conflict:  # the same key stored meanwhile by a concurrent delivery
+            dep_id = None
         return _written(dep_id)
 
     async def incidents(self, request: Request) -> JSONResponse:
@@ -113,7 +125,67 @@ class Ingest:
             inc, key = incident_from(store, row, "", store.services(), source="api")
         except LockgateError as exc:
             return _bad(exc.message, exc.hint)
-        return _written(store.import_incident(inc, key))
+        try:
+            return _written(store.import_incident(inc, key))
+        except Conflict:  # the same key stored meanwhile by a concurrent delivery
+            return _written(None)
+
+    async def runs(self, request: Request) -> JSONResponse:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        body = await _body(request, MAX_RUN_BODY)
+        if isinstance(body, JSONResponse):
+            return body
+        return await run_in_threadpool(self._add_run, body)
+
+    def _add_run(self, body: bytes) -> JSONResponse:
+        # imported here: run_from_json validates with jsonschema, slow to import
+        from lockgate.reports.jsonreport import run_from_json
+
+        try:
+            text = body.decode("utf-8")
+            run = run_from_json(text, source="request body")
+        except UnicodeDecodeError:
+            return _bad("the body is not UTF-8")
+        except LockgateError as exc:
+            return _bad(exc.message, exc.hint)
+        if run.status is RunStatus.RUNNING or run.finished is None:
+            return _bad("the run has not finished", "report a run once `lockgate run` has ended")
+        run = replace(run, project_key=_project_key(text))
+        store = self._store()
+        try:
+            store.save_run(run)
+        except Conflict:  # a run with this id is stored: this one again, or another project's
+            stored = store.get_run(run.id)
+            if (stored.project, stored.project_key) != (run.project, run.project_key):
+                return JSONResponse(
+                    {"error": f"run id {run.id!r} is already stored for another project"},
+                    status_code=409,
+                )
+            return _written(None)
+        return JSONResponse({"id": run.id}, status_code=201)
+
+
+async def _body(request: Request, limit: int) -> bytes | JSONResponse:
+    """The request body, refused (413) past `limit` bytes without reading the rest."""
+    too_big = JSONResponse({"error": f"the body is larger than {limit} bytes"}, status_code=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _project_key(text: str) -> str | None:
+    """`run.project_key` of a results.json (the stable project identity), when it has one."""
+    key = json.loads(text).get("run", {}).get("project_key")
+    return key if isinstance(key, str) and key.strip() else None
 
 
 def _bad(message: str, hint: str | None = None) -> JSONResponse:

@@ -54,7 +54,7 @@ OPENAPI: dict[str, Any] = {
         "title": "lockgate delivery dashboard API",
         "version": "1",
         "description": "DORA's four keys per service from lockgate's store; team mode "
-        "takes deployments and incidents with a bearer token.",
+        "takes runs, deployments and incidents with a bearer token.",
     },
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "paths": {
@@ -98,6 +98,27 @@ OPENAPI: dict[str, Any] = {
                     },
                     "400": {"description": "a bad since/until"},
                     "404": {"description": "no such service"},
+                },
+            }
+        },
+        "/api/v1/runs": {
+            "post": {
+                "summary": "Record a finished run (team mode; needs the bearer token)",
+                "description": "The run's results.json as `lockgate run` writes it, with "
+                "`run.project_key` when known. The run id is the idempotency key.",
+                "security": [{"bearer": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    "201": {"description": "recorded: {id}"},
+                    "200": {"description": "already recorded: {duplicate: true}"},
+                    "400": {"description": "not a finished run's results.json: {error, fix}"},
+                    "401": {"description": "no or a wrong bearer token"},
+                    "403": {"description": "the server takes no writes (no LOCKGATE_TOKEN)"},
+                    "409": {"description": "the run id is stored for another project"},
+                    "413": {"description": "the body is too large"},
                 },
             }
         },
