@@ -76,7 +76,7 @@ class DocsStage:
             "bool",
             False,
             "Serve the site beside the service: the deploy stage of the same run publishes it"
-            " under /docs/ of the environment it deploys to (container target)",
+            " under /docs/ of the environment it deploys to (container target).",
         ),
     )
 
