@@ -81,3 +81,21 @@ def test_missing_shared_policy_is_an_error(tmp_path: Path) -> None:
 )
 def test_template_tokens(template: str, ok: bool) -> None:
     assert (template_problem(template) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("templates", "said"),
+    [
+        ({"kubernetes": "{service}-{enviroment}"}, "did you mean {environment}?"),
+        ({"kubernetes": "{service}-{team}"}, "unknown token {team}"),
+        ({"kubernets": "{service}"}, "unknown kind 'kubernets', did you mean 'kubernetes'?"),
+    ],
+)
+def test_a_near_miss_in_a_template_names_what_was_meant(
+    templates: dict[str, str], said: str
+) -> None:
+    from lockgate.naming.options import templates as check
+
+    problem = check(templates)
+    assert problem is not None and said in problem
+    assert "did you mean" not in problem or "{team}" not in problem

@@ -123,5 +123,5 @@ def problem(name: str, platform: Platform) -> str | None:
     if len(name) > limit.max_length:
         return f"{len(name)} characters, the limit is {limit.max_length}"
     if limit.pattern.fullmatch(name) is None:
-        return f"not allowed here: {limit.allowed}"
+        return f"it must be {limit.allowed}"
     return None

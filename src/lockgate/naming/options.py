@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -30,7 +31,7 @@ def template_problem(template: str) -> str | None:
     if unknown:
         return (
             f"a template of the tokens {{{'}, {'.join(TOKENS)}}} (unknown token"
-            f" {{{unknown[0]}}} in {template!r})"
+            f" {{{unknown[0]}}} in {template!r}{_close(unknown[0], TOKENS, '{{{}}}')})"
         )
     if not _TOKEN.search(template):
         return f"a template with at least one token such as {{service}} (found {template!r})"
@@ -40,13 +41,22 @@ def template_problem(template: str) -> str | None:
 def _keyed(value: Any, allowed: tuple[str, ...], what: str) -> str | None:
     bad = [k for k in value if k not in KINDS]
     if bad:
-        return f"a table keyed by object kind ({', '.join(KINDS)}); unknown kind {bad[0]!r}"
+        return (
+            f"a table keyed by object kind ({', '.join(KINDS)}); unknown kind {bad[0]!r}"
+            + _close(bad[0], KINDS, "{!r}")
+        )
     for kind, text in value.items():
         if not isinstance(text, str):
             return f"a table of {what} strings (found a {type(text).__name__} for {kind!r})"
         if allowed and text not in allowed:
             return f"casings from {', '.join(allowed)} (found {text!r} for {kind!r})"
     return None
+
+
+def _close(word: str, known: tuple[str, ...], shown: str) -> str:
+    """ ", did you mean ...?" for a near miss of one of `known`, else nothing."""
+    near = difflib.get_close_matches(word, known, n=1)
+    return f", did you mean {shown.format(near[0])}?" if near else ""
 
 
 def casings(value: Any) -> str | None:

@@ -91,12 +91,15 @@ def _words(obj: NamedObject, policy: Policy) -> list[Violation]:
         return []
     found = _name_words(obj.name)
     out = [
-        Violation(Rule.BANNED_WORD, f"the word {w!r} is banned by the naming policy")
+        Violation(Rule.BANNED_WORD, f"contains the word {w!r}, which the naming policy bans")
         for w in dict.fromkeys(found)
         if w in policy.banned_words
     ]
     out += [
-        Violation(Rule.ABBREVIATION, f"{w!r} is an abbreviation: write {policy.abbreviations[w]!r}")
+        Violation(
+            Rule.ABBREVIATION,
+            f"contains the abbreviation {w!r}: write {policy.abbreviations[w]!r}",
+        )
         for w in dict.fromkeys(found)
         if w in policy.abbreviations
     ]
@@ -146,7 +149,11 @@ def _platform(obj: NamedObject) -> list[Violation]:
     if obj.computed:
         return []
     problem = limits.problem(obj.name, obj.platform)
-    return [] if problem is None else [Violation(Rule.PLATFORM, f"{obj.platform.value}: {problem}")]
+    return (
+        []
+        if problem is None
+        else [Violation(Rule.PLATFORM, f"breaks the {obj.platform.value} limits: {problem}")]
+    )
 
 
 def _shared(obj: NamedObject, ctx: Context) -> list[Violation]:
@@ -156,15 +163,12 @@ def _shared(obj: NamedObject, ctx: Context) -> list[Violation]:
     if obj.kind is ObjectKind.REPOSITORY and obj.name != ctx.service:
         return [
             Violation(
-                Rule.SHARED_NAME, f"the repository is not named after the service {ctx.service!r}"
+                Rule.SHARED_NAME,
+                f"is not the service's name {ctx.service!r} (the repository is named after it)",
             )
         ]
     if obj.kind is ObjectKind.HOSTNAME and not obj.name.lower().startswith(service):
-        return [
-            Violation(
-                Rule.SHARED_NAME, f"the host does not start with the service name {service!r}"
-            )
-        ]
+        return [Violation(Rule.SHARED_NAME, f"does not start with the service's name {service!r}")]
     return []
 
 
@@ -175,7 +179,7 @@ def _tags(obj: NamedObject, policy: Policy) -> list[Violation]:
     missing = [t for t in policy.required_tags if t.lower() not in have]
     if not missing:
         return []
-    return [Violation(Rule.REQUIRED_TAGS, f"missing the required tag(s) {', '.join(missing)}")]
+    return [Violation(Rule.REQUIRED_TAGS, f"lacks the required tag(s) {', '.join(missing)}")]
 
 
 def _show(name: str) -> str:
