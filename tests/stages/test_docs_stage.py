@@ -167,7 +167,7 @@ def test_publish_writes_the_served_copy_without_the_runs_report_link(tmp_path: P
     result = DocsStage().run(replace(ctx, enabled_stages=(*ctx.enabled_stages, "deploy")))
     assert result.status is Status.PASSED, result.summary
     assert result.artifacts == ("site/index.html", "published/index.html")
-    assert "served under /docs/ by the deploy stage" in result.summary
+    assert "for the deploy stage to serve under /docs/" in result.summary
     served = published_site(result, runs)
     assert served == runs / "docs" / "published"
     own, copy = runs / "docs" / "site", served

@@ -113,7 +113,7 @@ class DocsStage:
             + ((PUBLISHED,) if publish else ()),
             duration=time.monotonic() - start,
             summary=_summary(site)
-            + ("; served under /docs/ by the deploy stage" if publish else ""),
+            + ("; published/ for the deploy stage to serve under /docs/" if publish else ""),
             unchecked=unchecked,
         )
 
