@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from pathlib import Path
 
 MAX_COUNT = 1_000_000  # more runs than anyone reads, more jobs than any machine has cores
@@ -43,6 +44,17 @@ def folder_path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder, got an empty value")
     return Path(text)
+
+
+def server_address(text: str) -> str:
+    """--report-to: a lockgate server's base URL, e.g. https://lockgate.example.org."""
+    from lockgate.client.server import server_url
+
+    try:
+        return server_url(text)
+    except ValueError as exc:
+        shown = _shown(re.sub(r"//[^/?#]*@", "//***@", text))  # never echo credentials
+        raise argparse.ArgumentTypeError(f"expected {exc}, got '{shown}'") from None
 
 
 def _shown(text: str) -> str:

@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "incident": "record incidents (open, resolve, list)",
     "import": "import delivery history: git tags, deployments, incidents",
     "serve": "the delivery dashboard: pages, JSON API and Prometheus /metrics",
+    "sync": "send the runs and deployments kept in the outbox to the team server",
     "fix": "apply the linters' safe automatic fixes and list what changed",
     "config": "show the merged configuration with the layer of each value; check the org policy",
     "ci": "write the pipeline as GitHub Actions, GitLab CI or CircleCI configuration",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lockgate.cli.argtypes import folder_path, positive_int
+from lockgate.cli.argtypes import folder_path, positive_int, server_address
 from lockgate.engine.pipeline import RunOutcome, RunRequest, run_pipeline
 from lockgate.errors import LockgateError, summarize_warnings
 from lockgate.model import RunStatus, StageResult, Status, result_to_dict
@@ -50,6 +50,14 @@ def add_parser(sub: Any) -> None:
         metavar="URL",
         help="the running service the accessibility and load stages check "
         "(default: the deploy stage's URL)",
+    )
+    p.add_argument(
+        "--report-to",
+        type=server_address,
+        default=None,
+        metavar="URL",
+        help="also send the run to this lockgate server (team mode; token from $LOCKGATE_TOKEN; "
+        "default: [server] url); kept for `lockgate sync` when the server cannot be reached",
     )
     p.set_defaults(func=execute)
 
@@ -106,7 +114,23 @@ def execute(args: argparse.Namespace) -> int:
         print_summary(outcome, human)
     if outcome.store_error is not None:
         print(f"error: {clean(outcome.store_error)}", file=sys.stderr)
+    _report_to(args.report_to, request.project, outcome, human)
     return int(outcome.exit_code)
+
+
+def _report_to(given: str | None, project: Path, outcome: RunOutcome, human: Any) -> None:
+    """Send the run to the team server, if one is given or configured; the exit code stays."""
+    from lockgate import client
+    from lockgate.client.payloads import run_record
+
+    root = project.resolve()
+    server = given or client.configured_server(root)
+    if server is None:
+        return
+    for warning in client.warnings_for(server):
+        print(warning, file=sys.stderr)
+    sent = client.report(root, run_record(outcome.run, server))
+    print(sent.message, file=human if sent.delivered else sys.stderr)
 
 
 def as_json(outcome: RunOutcome) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def execute(args: argparse.Namespace) -> int:
     # the socket listens already: a client that read this line can connect
     print(f"lockgate dashboard on http://{shown}:{args.port}/ (Ctrl-C stops it)")
     print(
-        "writes (POST /api/v1/deployments, /api/v1/incidents): "
+        "writes (POST /api/v1/runs, /api/v1/deployments, /api/v1/incidents): "
         + (
             "on, with the bearer token in LOCKGATE_TOKEN"
             if token

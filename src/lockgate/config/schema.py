@@ -35,6 +35,18 @@ class Section:
 
 SEVERITIES = tuple(s.value for s in Severity)
 
+
+def server_address(value: Any) -> str | None:
+    """A team server's base URL (lockgate.client.server says what is wrong with one)."""
+    from lockgate.client.server import server_url
+
+    try:
+        server_url(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 # fmt: off
 
 PROJECT = Section("project", (
@@ -81,6 +93,10 @@ PORTABILITY = Section("portability", (
     Option("exception", "list[table]", [], "The exceptions register, one [[portability.exception]] each: match (a resource type or SDK, e.g. aws_dynamodb_table or boto3), reason, owner, review (a date); an exception past its review date is a finding."),
 ), "`lockgate portability`: accepted cloud-specific resources and SDKs.")
 
+SERVER = Section("server", (
+    Option("url", "str", None, "The team server (`lockgate serve`) that `lockgate run` and `lockgate deploy` report to, as with --report-to, e.g. https://lockgate.example.org; the token comes from $LOCKGATE_TOKEN, never from this file.", check=server_address),
+), "Team mode: the lockgate server runs and deployments are reported to (see `lockgate sync`).")
+
 # Other top-level sections, one line each; `Config.sections[name]` holds their frozen values.
 SECTIONS: tuple[Section, ...] = (
     Section("container", CONTAINER_OPTIONS, "How the build stage builds the service's image (engine, Containerfile, base image)."),
@@ -89,6 +105,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("naming", NAMING_OPTIONS, "The organisation's naming policy, checked by the naming stage: casing, templates, required tags, banned words and abbreviations, platform limits."),
     POLICY,
     PORTABILITY,
+    SERVER,
 )
 
 # fmt: on
