@@ -255,3 +255,31 @@ def test_pipeline_with_a_broken_config_is_unread(tmp_path: Path) -> None:
 
     part = pipeline.build(source(tmp_path, {"lockgate.toml": "[stages.test\n"}))
     assert not part.pages and part.unread[0].what == "pipeline"
+
+
+@pytest.mark.parametrize(
+    ("build", "options", "what", "said"),
+    [
+        (openapi.build, {"openapi": "api/spec.json"}, "api/spec.json", "does not exist"),
+        (pyapi.build, {"python_paths": ["src/rents"]}, "src/rents", "holds no .py file"),
+        (terraform.build, {"terraform_paths": ["infra"]}, "infra", "holds no .tf file"),
+        (documents.adrs, {"adr_dir": "docs/decisions"}, "docs/decisions", "holds no .md file"),
+    ],
+)
+def test_a_configured_path_with_nothing_to_document_is_said_never_silently_empty(
+    tmp_path: Path, build: Any, options: dict[str, Any], what: str, said: str
+) -> None:
+    files = {"README.md": "# Rents\n", "app.py": '"""App."""\n', "main.tf": 'variable "a" {}\n'}
+    [unread] = build(source(tmp_path, files, **options)).unread
+    assert unread.what == what and said in unread.reason
+    option = next(iter(options))
+    assert option in unread.fix
+
+
+def test_the_default_adr_folder_may_be_missing(tmp_path: Path) -> None:
+    assert documents.adrs(source(tmp_path, {"README.md": "# Rents\n"})).unread == ()
+
+
+def test_a_configured_module_file_is_documented_not_called_empty(tmp_path: Path) -> None:
+    part = pyapi.build(source(tmp_path, {"app.py": '"""App."""\n'}, python_paths=["app.py"]))
+    assert part.unread == () and "<code>app</code>" in part.pages[0].body

@@ -7,9 +7,10 @@ from pathlib import PurePosixPath
 
 from lockgate.docsite import markdown
 from lockgate.docsite.html import esc, table
-from lockgate.docsite.interface import Page, Part, Source, Unread
+from lockgate.docsite.interface import Page, Part, Source, Unread, empty_folder
 
 READMES = ("README.md", "README.markdown", "README", "README.txt")
+ADR_DIR = "docs/adr"  # the default adr_dir: a project without ADRs has no such folder
 MAX_BYTES = 2_000_000
 _STATUS = re.compile(r"^(?:\*\*)?status(?:\*\*)?\s*:\s*(.+)$|^#+\s*status\s*$", re.I | re.M)
 
@@ -52,6 +53,8 @@ def adrs(source: Source) -> Part:
         and p.endswith(".md")
         and PurePosixPath(p).name.lower() != "readme.md"
     )
+    if not paths and folder != ADR_DIR:
+        return Part(unread=(empty_folder("adr_dir", folder, ".md"),))
     if not paths:
         return Part()
     pages, rows, unread = [], [], []

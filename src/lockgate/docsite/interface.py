@@ -60,5 +60,16 @@ class Source:
     report_link: str | None  # relative link to this run's report, when known
 
 
+def empty_folder(option: str, folder: str, suffix: str) -> Unread:
+    """A folder the docs stage's `option` names that holds nothing to document: said, never
+    silently left out."""
+    listed = option != "adr_dir"  # the list options find every folder when left empty
+    return Unread(
+        folder,
+        f"[stages.docs] {option} names it, but it holds no {suffix} file",
+        f"fix the path in {option}" + (f", or leave {option} empty to find them" if listed else ""),
+    )
+
+
 class Builder(Protocol):
     def __call__(self, source: Source) -> Part: ...

@@ -29,12 +29,18 @@ def build(source: Source) -> Part:
     path = find(source)
     if path is None:
         return Part()
+    fix = f"fix {path}, or set [stages.docs] openapi"
     try:
         text = (source.root / path).read_text(encoding="utf-8")
         doc = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError) as exc:
+    except FileNotFoundError:
+        fix = "fix [stages.docs] openapi, or leave it empty to find openapi.json/.yaml"
+        return Part(unread=(Unread(path, "does not exist, but [stages.docs] openapi names it", fix),))
+    except OSError as exc:
+        return Part(unread=(Unread(path, f"cannot be read: {exc.strerror or exc}", fix),))
+    except (UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError) as exc:
         reason = f"cannot be read as an OpenAPI document: {exc}".splitlines()[0]
-        return Part(unread=(Unread(path, reason, f"fix {path}, or set [stages.docs] openapi"),))
+        return Part(unread=(Unread(path, reason, fix),))
     if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
         return Part(
             unread=(

@@ -6,7 +6,7 @@ import ast
 from pathlib import PurePosixPath
 
 from lockgate.docsite.html import esc, missing
-from lockgate.docsite.interface import Gap, GapKind, Page, Part, Source, Unread
+from lockgate.docsite.interface import Gap, GapKind, Page, Part, Source, Unread, empty_folder
 
 _SKIP = ("tests", "test", "examples", "docs", "node_modules", "build", "dist")
 MAX_BYTES = 1_000_000
@@ -14,9 +14,14 @@ MAX_BYTES = 1_000_000
 
 def build(source: Source) -> Part:
     modules = _modules(source)
+    missing = tuple(
+        empty_folder("python_paths", root, ".py")
+        for root in source.options["python_paths"]
+        if not any(f.endswith(".py") and _under(f, root.strip("/")) for f in source.files)
+    )
     if not modules:
-        return Part()
-    sections, gaps, unread = [], [], []
+        return Part(unread=missing)
+    sections, gaps, unread = [], [], list(missing)
     for name, path in modules:
         try:
             data = (source.root / path).read_bytes()
@@ -44,13 +49,17 @@ def _modules(source: Source) -> list[tuple[str, str]]:
         root = root.strip("/")
         base = PurePosixPath(root).parent
         for path in source.files:
-            if not path.endswith(".py") or not (path == root or path.startswith(root + "/")):
+            if not path.endswith(".py") or not _under(path, root):
                 continue
             parts = PurePosixPath(path).relative_to(base).with_suffix("").parts
             parts = parts[:-1] if parts[-1] == "__init__" else parts
             if parts and not any(p.startswith("_") for p in parts):
                 out.append((".".join(parts), path))
     return sorted(set(out))
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root + "/")
 
 
 def _packages(files: tuple[str, ...]) -> list[str]:

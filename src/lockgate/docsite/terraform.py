@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from lockgate.docsite.html import esc, missing, table
-from lockgate.docsite.interface import Gap, GapKind, Page, Part, Source, Unread
+from lockgate.docsite.interface import Gap, GapKind, Page, Part, Source, Unread, empty_folder
 from lockgate.naming import hcl
 
 _SKIP = frozenset({"tests", "test", "examples", "fixtures", "node_modules"})  # unless configured
@@ -35,11 +35,16 @@ def _skipped(path: PurePosixPath) -> bool:
 
 def build(source: Source) -> Part:
     modules = _modules(source)
+    missing = tuple(
+        empty_folder("terraform_paths", folder, ".tf")
+        for folder in source.options["terraform_paths"]
+        if folder.strip("/") not in modules
+    )
     if not modules:
-        return Part()
+        return Part(unread=missing)
     if (why := hcl.available()) is not None:
-        return Part(unread=(Unread("Terraform modules", why, "run scripts/bootstrap"),))
-    pages, gaps, unread = [], [], []
+        return Part(unread=(Unread("Terraform modules", why, "run scripts/bootstrap"), *missing))
+    pages, gaps, unread = [], [], list(missing)
     counts = {"terraform variables": 0, "terraform outputs": 0}
     for folder, files in modules.items():
         blocks: list[tuple[str, hcl.Block]] = []
