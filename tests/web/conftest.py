@@ -14,6 +14,7 @@ from lockgate.store.delivery import ChangeRecord, ChangeSet
 from lockgate.store.repository import Store
 from lockgate.web.app import create_app
 from lockgate.web.data import Dashboard
+from tests.web.rundata import fill_runs
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 EVIL = '<script>alert("x")</script>'
@@ -58,5 +59,20 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def client(project: Path) -> Iterator[TestClient]:
     app = create_app(Dashboard(project, lambda: NOW))
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture
+def run_project(project: Path) -> Path:
+    """The project with stored runs of shop and their report files (tests/web/rundata)."""
+    with Store.open(project) as store:
+        fill_runs(store, project, NOW)
+    return project
+
+
+@pytest.fixture
+def run_client(run_project: Path) -> Iterator[TestClient]:
+    app = create_app(Dashboard(run_project, lambda: NOW))
     with TestClient(app, base_url="http://127.0.0.1") as c:
         yield c

@@ -12,12 +12,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -25,9 +25,9 @@ from lockgate.errors import LockgateError
 from lockgate.metrics import bands, render
 from lockgate.metrics.model import Key, ServiceKeys, Week, Window
 from lockgate.metrics.timeparse import duration, parse_bound, show
-from lockgate.web import prometheus
+from lockgate.web import buildview, prometheus, runs
 from lockgate.web.charts import Chart, svg
-from lockgate.web.data import Dashboard
+from lockgate.web.data import Dashboard, LatestRun
 from lockgate.web.ingest import Ingest
 from lockgate.web.openapi import OPENAPI
 
@@ -83,6 +83,9 @@ def create_app(
         routes=[
             Route("/", views.services),
             Route("/services/{name:path}", views.service),
+            Route("/runs/{run_id}", views.run),
+            Route("/runs/{run_id}/reports/{fmt}", views.run_report),
+            Route("/api/v1/runs/{run_id}", views.api_run),
             Route("/api/v1/services", views.api_services),
             Route("/api/v1/metrics", views.api_metrics),
             Route("/api/v1/openapi.json", views.openapi),
@@ -116,7 +119,8 @@ class _Views:
         self.year = year
         self.source = next(r.source for r in bands.reports() if r.year == year)
 
-    def _window(self, request: Request) -> Window:
+    def _bounds(self, request: Request) -> tuple[datetime | None, datetime | None]:
+        """The ?since=&until= asked for (None: the default), checked."""
         q = request.query_params
         try:
             since = parse_bound(q["since"], end=False) if q.get("since") else None
@@ -124,9 +128,10 @@ class _Views:
         except ValueError as exc:
             raise _BadRequest(str(exc)) from None
         try:
-            return self.d.window(since, until)
+            self.d.window(since, until)
         except LockgateError as exc:
             raise _BadRequest(exc.message) from None
+        return since, until
 
     def _page(self, name: str, window: Window, status: int = 200, **values: Any) -> HTMLResponse:
         body = self.templates.get_template(name).render(
@@ -140,14 +145,15 @@ class _Views:
 
     def services(self, request: Request) -> Response:
         try:
-            window = self._window(request)
+            since, until = self._bounds(request)
         except _BadRequest as exc:
             return self._error(exc.message, 400)
-        rows = [_row(k, self.year) for k in self.d.all_keys(window)]
+        overview = self.d.overview(since, until)
+        rows = [_row(k, self.year, overview.latest.get(k.service)) for k in overview.keys]
         keep = _kept_window(request)
         return self._page(
             "services.html.j2",
-            window,
+            overview.window,
             title="All services",
             rows=rows,
             keep=keep,
@@ -157,16 +163,16 @@ class _Views:
     def service(self, request: Request) -> Response:
         name = request.path_params["name"]
         try:
-            window = self._window(request)
+            since, until = self._bounds(request)
         except _BadRequest as exc:
             return self._error(exc.message, 400)
-        page = self.d.service_page(name, window)
+        page = self.d.service_page(name, since, until)
         if page is None:
             return self._error(f"No service named '{name}' in the store.", 404)
         k = page.keys
         return self._page(
             "service.html.j2",
-            window,
+            k.window,
             title=f"Service {name}",
             service=name,
             api="/api/v1/metrics?"
@@ -178,7 +184,52 @@ class _Views:
             charts=_charts(k.weekly),
             deployments=[_deployment_row(d) for d in page.deployments],
             incidents=[_incident_row(i) for i in page.incidents],
+            build=buildview.service_build(page.build),
         )
+
+    def run(self, request: Request) -> Response:
+        run_id = request.path_params["run_id"]
+        found = self.d.run(run_id)
+        if found is None:
+            return self._error(f"No run with id '{run_id}' in the store.", 404)
+        try:
+            wanted = runs.parse_filter(request.query_params, found)
+        except runs.BadFilter as exc:
+            return self._error(str(exc), 400)
+        shown = runs.view(found, wanted, self.d.reports)
+        return self._page(
+            "run.html.j2",
+            self.d.window(),
+            title=f"Run {run_id}",
+            api=f"/api/v1/runs/{quote(run_id, safe='')}",
+            **buildview.run_page(shown),
+        )
+
+    def run_report(self, request: Request) -> Response:
+        run_id, fmt = request.path_params["run_id"], request.path_params["fmt"]
+        if self.d.run(run_id) is None:
+            return self._error(f"No run with id '{run_id}' in the store.", 404)
+        found = runs.report_file(self.d.reports, run_id, fmt)
+        if found is None:
+            return self._error(f"Run '{run_id}' has no {fmt} report on this server.", 404)
+        path, download = found
+        return FileResponse(
+            path,
+            media_type=download.media_type,
+            filename=f"lockgate-{run_id}-{download.filename}",
+            content_disposition_type="attachment",
+        )
+
+    def api_run(self, request: Request) -> Response:
+        run_id = request.path_params["run_id"]
+        found = self.d.run(run_id)
+        if found is None:
+            return JSONResponse({"error": f"no run with id '{run_id}'"}, status_code=404)
+        try:
+            wanted = runs.parse_filter(request.query_params, found)
+        except runs.BadFilter as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(buildview.run_json(runs.view(found, wanted, self.d.reports)))
 
     def _error(self, message: str, status: int) -> HTMLResponse:
         window = self.d.window()
@@ -196,22 +247,27 @@ class _Views:
 
     def api_metrics(self, request: Request) -> Response:
         try:
-            window = self._window(request)
+            since, until = self._bounds(request)
         except _BadRequest as exc:
             return JSONResponse({"error": exc.message}, status_code=400)
         wanted = request.query_params.get("service")
         if wanted is not None and wanted not in self.d.services():
             return JSONResponse({"error": f"no service named '{wanted}'"}, status_code=404)
-        names = [wanted] if wanted is not None else self.d.services()
-        keys = [self.d.keys(n, window) for n in names]
+        if wanted is not None:
+            keys = [self.d.keys(wanted, since, until)]
+            window = keys[0].window
+        else:
+            overview = self.d.overview(since, until)
+            keys, window = list(overview.keys), overview.window
         return JSONResponse(render.to_json(keys, window, self.d.now(), self.year))
 
     def openapi(self, request: Request) -> Response:
         return JSONResponse(OPENAPI)
 
     def prometheus(self, request: Request) -> Response:
-        window = self.d.window()
-        text = prometheus.render(self.d.all_keys(window), window.days)
+        overview = self.d.overview()
+        builds = {k.service: self.d.build(k.service) for k in overview.keys}
+        text = prometheus.render(overview.keys, overview.window.days, builds)
         return Response(text, media_type=prometheus.CONTENT_TYPE)
 
 
@@ -248,13 +304,18 @@ def _values(k: ServiceKeys) -> dict[Key, str]:
     }
 
 
-def _row(k: ServiceKeys, year: int) -> dict[str, Any]:
+def _row(k: ServiceKeys, year: int, latest: LatestRun | None) -> dict[str, Any]:
     values = _values(k)
     cells = []
     for key in Key:
         level, text = _band(k, key, year)
         cells.append({"value": values[key], "level": level, "band": text})
-    return {"service": k.service, "cells": cells, "unchecked": sum(w.count for w in k.warnings)}
+    return {
+        "service": k.service,
+        "cells": cells,
+        "unchecked": sum(w.count for w in k.warnings),
+        "latest": buildview.latest_run(latest) if latest else None,
+    }
 
 
 _NAMES = {

@@ -126,6 +126,47 @@ OPENAPI: dict[str, Any] = {
             "post": _write("a production (or other) deployment", "deployments")
         },
         "/api/v1/incidents": {"post": _write("an incident", "incidents")},
+        "/api/v1/runs/{run_id}": {
+            "get": {
+                "summary": "One run (document lockgate-run/1): stages, findings, tests, downloads",
+                "description": "The data of the run page: each stage with its status, duration, "
+                "cache hit and metrics; the findings (worst first, at most 1000) kept by the "
+                "filters; the test cases, failures first; the report files this server has.",
+                "parameters": [
+                    {
+                        "name": "run_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "stage",
+                        "in": "query",
+                        "required": False,
+                        "description": "only the findings of this stage (default: all)",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "severity",
+                        "in": "query",
+                        "required": False,
+                        "description": "only the findings of this severity (default: all)",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["critical", "high", "medium", "low", "info"],
+                        },
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the lockgate-run/1 document",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "400": {"description": "an unknown stage or severity: {error}"},
+                    "404": {"description": "no such run: {error}"},
+                },
+            }
+        },
         "/metrics": {
             "get": {
                 "summary": "The four keys per service in the Prometheus text format",

@@ -1,0 +1,146 @@
+"""Values computed from the store, kept until the store changes: the dashboard's cache.
+
+Whether the store changed is read from the database itself, cheaply, before every use of a kept
+value, so a page never shows numbers from before a write it could see (a deployment recorded by
+the CLI, another server, or this server's ingest API):
+
+- SQLite: `PRAGMA data_version` on a connection of the cache's own that never writes; it moves
+  whenever any other connection, in any process, commits.
+- PostgreSQL: the current snapshot (`pg_current_snapshot()`: the oldest running transaction, the
+  next transaction id and the ones in progress); it moves when any transaction that wrote
+  starts or ends, so a value computed while a write was in flight is not kept past its commit.
+
+A kept value is also recomputed once it is MAX_AGE old, as the default window ("the last 90 days")
+moves with the clock; the page shows the window it was computed for.
+
+These two queries read no table: they belong in lockgate.store (a Store.data_version()), and move
+there when that module takes them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from lockgate.store import database
+
+T = TypeVar("T")
+MAX_AGE = timedelta(seconds=60)
+MAX_ENTRIES = 128
+STRIPES = 16  # computations of keys on different stripes run side by side
+
+
+class StoreVersion:
+    """A token that changes whenever the store behind `target` commits a change.
+
+    The SQLite connection is opened read-write (mode=rw never creates the file) because a
+    read-only one cannot open a WAL database whose -shm file is gone; it never writes.
+    """
+
+    def __init__(self, target: database.Target) -> None:
+        self._target = target
+        self._lock = threading.Lock()
+        self._sqlite: sqlite3.Connection | None = None
+        self._engine: sa.Engine | None = None
+
+    def current(self) -> Hashable:
+        if self._target.sqlite_path is not None:
+            return self._sqlite_version()
+        return self._pg_version()
+
+    def _sqlite_version(self) -> Hashable:
+        with self._lock:
+            if self._sqlite is None:
+                path = self._target.sqlite_path
+                assert path is not None
+                self._sqlite = sqlite3.connect(
+                    f"{path.as_uri()}?mode=rw",
+                    uri=True,
+                    check_same_thread=False,
+                    isolation_level=None,
+                )
+            row = self._sqlite.execute("PRAGMA data_version").fetchone()
+            return ("sqlite", int(row[0]))
+
+    def _pg_version(self) -> Hashable:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = database.create_engine(self._target)
+        with self._engine.connect() as conn:
+            snapshot = conn.execute(sa.text("SELECT pg_current_snapshot()::text")).scalar()
+        return ("postgresql", str(snapshot))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sqlite is not None:
+                self._sqlite.close()
+                self._sqlite = None
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: Hashable
+    at: datetime
+    value: Any
+
+
+class Cache:
+    """Computed values by key, each valid for one store version and at most MAX_AGE.
+
+    One caller computes a missing value while the others asking for the same key wait for it
+    (fifty clients opening the page at once cost one computation, not fifty).
+    """
+
+    def __init__(
+        self,
+        version: Callable[[], Hashable],
+        now: Callable[[], datetime],
+        max_age: timedelta = MAX_AGE,
+        size: int = MAX_ENTRIES,
+    ) -> None:
+        self._version = version
+        self._now = now
+        self._max_age = max_age
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._computing = tuple(threading.Lock() for _ in range(STRIPES))
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        version = self._version()  # read before computing: a commit during it is seen next time
+        kept = self._fresh(key, version)
+        if kept is not None:
+            return kept.value  # type: ignore[no-any-return]
+        with self._computing[hash(key) % STRIPES]:
+            kept = self._fresh(key, version)
+            if kept is not None:
+                return kept.value  # type: ignore[no-any-return]
+            at = self._now()
+            value = compute()
+            with self._lock:
+                self._entries[key] = _Entry(version, at, value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+            return value
+
+    def _fresh(self, key: Hashable, version: Hashable) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.version != version:
+                return None
+            if self._now() - entry.at >= self._max_age:
+                return None
+            self._entries.move_to_end(key)
+            return entry
