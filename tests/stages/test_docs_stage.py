@@ -130,8 +130,18 @@ def test_site_passes_lockgates_accessibility_stage(tmp_path: Path) -> None:
 
     from lockgate.stages.accessibility import AccessibilityStage
 
-    run(copy_project(EXAMPLE, tmp_path / "tenancy-api"), tmp_path)
+    root = copy_project(EXAMPLE, tmp_path / "tenancy-api")
+    adr = root / "docs" / "adr" / "0001-record-decisions.md"  # the example has none: every kind
+    adr.parent.mkdir(parents=True)
+    adr.write_text(
+        "# 1. Record architecture decisions\n\nStatus: Accepted\n\n## Context\n\n"
+        "We need to record the decisions made on this service.\n\n## Decision\n\n"
+        "- use *ADRs*\n- keep them in `docs/adr`\n\n| Option | Chosen |\n|---|---|\n"
+        "| ADR | yes |\n\n```\nlockgate run\n```\n"
+    )
+    run(root, tmp_path)
     folder = site(tmp_path)
+    assert (folder / "adr-0001-record-decisions.html").exists()
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -153,7 +163,7 @@ def test_site_passes_lockgates_accessibility_stage(tmp_path: Path) -> None:
         server.server_close()
     assert checked.findings == (), [f.message for f in checked.findings]
     assert checked.status is Status.PASSED, checked.summary
-    assert "5 page(s)" in checked.summary
+    assert "7 page(s)" in checked.summary  # the example's five, the decisions and the ADR
 
 
 def test_publish_writes_the_served_copy_without_the_runs_report_link(tmp_path: Path) -> None:
