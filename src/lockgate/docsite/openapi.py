@@ -35,7 +35,9 @@ def build(source: Source) -> Part:
         doc = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
     except FileNotFoundError:
         fix = "fix [stages.docs] openapi, or leave it empty to find openapi.json/.yaml"
-        return Part(unread=(Unread(path, "does not exist, but [stages.docs] openapi names it", fix),))
+        return Part(
+            unread=(Unread(path, "does not exist, but [stages.docs] openapi names it", fix),)
+        )
     except OSError as exc:
         return Part(unread=(Unread(path, f"cannot be read: {exc.strerror or exc}", fix),))
     except (UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError) as exc:
