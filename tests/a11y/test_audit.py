@@ -33,6 +33,8 @@ BARRIERS: dict[str, set[tuple[str, str]]] = {
     "sensory.html": {("1.3.3", "sensory-instructions")},
     "error-not-linked.html": {("1.3.1", "error-not-linked"), ("3.3.1", "error-not-linked")},
     "text-spacing.html": {("1.4.12", "text-spacing")},
+    "resize-text.html": {("1.4.4", "resize-text")},
+    "resize-text-overlap.html": {("1.4.4", "resize-text")},
 }
 CLEAN = (
     "clean.html",
@@ -161,3 +163,45 @@ def test_interactions_check_the_state_after_a_click() -> None:
     (skip,) = missing.skipped
     assert skip.url.endswith("after clicking #no-such-button")
     assert skip.reason.startswith("the action failed")
+
+
+def test_resize_text_names_the_box_that_cuts_off_and_the_text_overlapped(outcome: Outcome) -> None:
+    (cut,) = _on(outcome, "resize-text.html")
+    assert cut.selector == "html > body > main > div" and "200 %" in cut.message
+    (over,) = _on(outcome, "resize-text-overlap.html")
+    assert over.selector == "html > body > main > div"
+    assert "overlaps other text (html > body > main > p)" in over.message
+
+
+def test_pages_in_parallel_tabs_give_what_one_tab_gives() -> None:
+    pages = sorted(p.name for p in PAGES.glob("*.html"))
+    with serve(sitemap=["/" + p for p in pages]) as base:
+        one, four = (
+            audit(Settings(url=base + "clean.html", max_pages=8, tabs=tabs, screenshots=None))
+            for tabs in (1, 4)
+        )
+    assert one.pages == four.pages and len(one.pages) == 8
+    assert one.pages[:3] == (
+        base + "clean.html",
+        base + "autoplay.html",
+        base + "clean-errors.html",
+    )
+    assert [(i.page, i.rule_id, i.selector) for i in one.issues] == [
+        (i.page, i.rule_id, i.selector) for i in four.issues
+    ]
+    assert one.skipped == four.skipped
+
+
+def test_pages_are_checked_at_once_in_their_tabs() -> None:
+    with serve(meet=3) as base:  # each /meet/ page answers only when three wait at once
+        out = audit(
+            Settings(
+                url=base + "meet/1",
+                paths=("/meet/2", "/meet/3"),
+                crawl=False,
+                tabs=3,
+                page_timeout=60,
+            )
+        )
+    assert out.pages == (base + "meet/1", base + "meet/2", base + "meet/3")
+    assert out.issues == () and out.skipped == ()

@@ -3,11 +3,14 @@ check in each, merge what they found."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import html
 import re
 import time
-from dataclasses import dataclass, replace
+from collections import deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -20,7 +23,7 @@ from lockgate.a11y.merge import merge
 from lockgate.errors import LockgateError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Route
+    from playwright.async_api import BrowserContext, Page, Route
 
 _LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 CHECKS = "checks"  # lockgate's own checks, beside the engines
@@ -40,6 +43,7 @@ class Settings:
     engines: tuple[str, ...] = (AXE, HTMLCS, CHECKS)
     screenshots: Path | None = None  # folder for element pictures; None: none taken
     interactions: tuple[Interaction, ...] = ()
+    tabs: int = 4  # pages checked at once, each in its own tab of the one browser
 
 
 @dataclass(frozen=True)
@@ -74,75 +78,182 @@ def init_script(names: tuple[str, ...]) -> str:
 
 
 def audit(settings: Settings) -> Outcome:
+    """Check the pages of `settings.url` in one Chromium, up to `settings.tabs` at a time."""
     urls.require_url(settings.url, allow_remote=settings.allow_remote)
     script = init_script(settings.engines)
     engines = engines_of(settings.engines)
-    with browser.launched(settings.browser) as chromium:
-        context = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
-        context.add_init_script(script=script)
+    return asyncio.run(_audit(settings, script, engines))
+
+
+async def _audit(settings: Settings, script: str, engines: list[Engine]) -> Outcome:
+    async with browser.launched(settings.browser) as chromium:
+        context = await chromium.new_context(
+            viewport={"width": 1280, "height": 800}, bypass_csp=True
+        )
+        await context.add_init_script(script=script)
         if not settings.allow_remote:
-            context.route("**/*", _loopback_only)
+            await context.route("**/*", _loopback_only)
         try:
-            return _visit_all(context, settings, engines)
+            return await _visit_all(context, settings, engines)
         finally:
-            context.close()
+            await context.close()
 
 
-def _loopback_only(route: Route) -> None:
+async def _loopback_only(route: Route) -> None:
     """Traffic stays on this machine: a page's requests elsewhere (fonts, analytics) are refused."""
     url = route.request.url
     if url.startswith(("http:", "https:", "ws:", "wss:")) and not urls.is_loopback(url):
-        route.abort("blockedbyclient")
+        await route.abort("blockedbyclient")
     else:
-        route.continue_()
+        await route.continue_()
 
 
 NOT_HTML = "is not an HTML page"
 
 
-def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine]) -> Outcome:
-    queue = urls.start_pages(settings.url, list(settings.paths))
-    asked = set(queue)  # pages asked for by name; the rest were found by the crawl
+@dataclass
+class _Checked:
+    """What one page gave: the checked URL (None when it was not checked), its issues, pages not
+    checked on the way (the page itself, or its interactions), its links, its pictures."""
+
+    url: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[PageSkip] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    shots: list[str] = field(default_factory=list)
+    document: bool = False  # a file the crawl reached (JSON, PDF): neither checked nor listed
+
+
+class _Pages:
+    """The pages to check, handed out in order to the tabs. A page's links join the queue in the
+    order its page was handed out (not the order tabs finish), so the pages a run checks, and their
+    order, are those of checking one page after another."""
+
+    def __init__(self, settings: Settings, start: list[str]) -> None:
+        self.settings = settings
+        self.queue = deque(start)
+        self.seen: set[str] = set()
+        self.counted = 0  # pages handed out towards max_pages (documents are given back)
+        self.handed = 0
+        self.busy = 0
+        self.done: dict[int, _Checked] = {}
+        self.flushed = 0
+        self.changed = asyncio.Condition()
+
+    async def next(self) -> tuple[int, str] | None:
+        """The next page to check and its place; None when there is nothing left to hand out."""
+        async with self.changed:
+            while True:
+                while self.queue and self.counted < self.settings.max_pages:
+                    url = self.queue.popleft()
+                    if url in self.seen:
+                        continue
+                    self.seen.add(url)
+                    self.counted += 1
+                    self.busy += 1
+                    self.handed += 1
+                    return self.handed - 1, url
+                if not self.busy:
+                    return None
+                await self.changed.wait()
+
+    async def finish(self, place: int, checked: _Checked) -> None:
+        async with self.changed:
+            self.busy -= 1
+            self.counted -= checked.document
+            self.done[place] = checked
+            while self.flushed in self.done:
+                links = self.done[self.flushed].links if self.settings.crawl else []
+                self.queue += [u for u in urls.same_origin_pages(self.settings.url, links)]
+                self.flushed += 1
+            self.changed.notify_all()
+
+    def results(self) -> list[_Checked]:
+        return [self.done[k] for k in sorted(self.done)]
+
+
+async def _visit_all(context: BrowserContext, settings: Settings, engines: list[Engine]) -> Outcome:
+    start = urls.start_pages(settings.url, list(settings.paths))
+    asked = set(start)  # pages asked for by name; the rest were found by the crawl
     if settings.crawl:
-        queue += [u for u in _sitemap(context, settings) if u not in queue]
-    seen: set[str] = set()
-    checked: list[str] = []
-    skipped: list[PageSkip] = []
-    issues: list[Issue] = []
-    shots: list[str] = []
+        start += [u for u in await _sitemap(context, settings) if u not in start]
+    pages = _Pages(settings, start)
     started = time.monotonic()
-    page = context.new_page()  # one tab, reused: opening a tab costs as much as checking a page
-    while queue and len(checked) + len(skipped) < settings.max_pages:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        found, links, why = _visit(page, url, settings, engines)
-        if why is not None and why.startswith(NOT_HTML) and url not in asked:
-            continue  # a document the crawl reached (JSON, a PDF) is not a page: nothing unchecked
-        if why is not None:
-            skipped.append(PageSkip(url, why))
-            if page.is_closed():
-                page = context.new_page()
-            continue
-        checked.append(page.url)
-        found += _after_actions(page, url, settings, engines, skipped)
-        found = merge(found)
-        if settings.screenshots is not None:
-            found = _pictures(page, found, settings.screenshots, shots)
-        issues += found
-        if settings.crawl:
-            queue += [u for u in urls.same_origin_pages(settings.url, links) if u not in seen]
-    page.close()
+    await asyncio.gather(
+        *(_tab(context, pages, settings, engines, asked) for _ in range(max(settings.tabs, 1)))
+    )
+    results = pages.results()
+    checked = [r.url for r in results if r.url is not None]
     per_page = (time.monotonic() - started) / max(len(checked), 1)
-    return Outcome(tuple(issues), tuple(checked), tuple(skipped), per_page, tuple(shots))
+    return Outcome(
+        issues=tuple(i for r in results for i in r.issues),
+        pages=tuple(checked),
+        skipped=tuple(s for r in results for s in r.skipped),
+        seconds_per_page=per_page,
+        screenshots=tuple(n for r in results for n in r.shots),
+    )
 
 
-def _after_actions(
+async def _tab(
+    context: BrowserContext,
+    pages: _Pages,
+    settings: Settings,
+    engines: list[Engine],
+    asked: set[str],
+) -> None:
+    """One tab checking pages until none are left; opened only when it has a page to check."""
+    from playwright.async_api import Error
+
+    page: Page | None = None
+    try:
+        while (handed := await pages.next()) is not None:
+            place, url = handed
+            if page is None:
+                page = await context.new_page()
+            try:
+                checked = await _check(page, url, settings, engines, url in asked)
+            except Error as exc:  # the page went away under the checks (a redirect, a crash)
+                checked = _Checked(
+                    skipped=[PageSkip(url, f"could not be checked: {_first_line(exc)}")]
+                )
+                await _close(page)
+                page = None  # the next page gets a fresh tab
+            await pages.finish(place, checked)
+    finally:
+        if page is not None:
+            await _close(page)
+
+
+async def _close(page: Page) -> None:
+    from playwright.async_api import Error
+
+    with contextlib.suppress(Error):  # already gone with its browser
+        await page.close()
+
+
+async def _check(
+    page: Page, url: str, settings: Settings, engines: list[Engine], asked: bool
+) -> _Checked:
+    """One page in its tab: the engines and checks, then its interactions, then the pictures."""
+    found, links, why = await _visit(page, url, settings, engines)
+    if why is not None and why.startswith(NOT_HTML) and not asked:
+        return _Checked(document=True)  # a document the crawl reached (JSON, a PDF) is no page
+    if why is not None:
+        return _Checked(skipped=[PageSkip(url, why)])
+    done = _Checked(url=page.url, links=links)
+    found += await _after_actions(page, url, settings, engines, done.skipped)
+    found = merge(found)
+    if settings.screenshots is not None:
+        found = await _pictures(page, found, settings.screenshots, done.shots)
+    done.issues = found
+    return done
+
+
+async def _after_actions(
     page: Page, url: str, settings: Settings, engines: list[Engine], skipped: list[PageSkip]
 ) -> list[Issue]:
     """The page's issues after each configured action on it (from a fresh load each time)."""
-    from playwright.sync_api import Error
+    from playwright.async_api import Error
 
     found: list[Issue] = []
     acted = False
@@ -152,11 +263,11 @@ def _after_actions(
         what = f"{url} after clicking {action.click}"
         try:
             if acted:  # the page is in an earlier action's state: start again
-                page.goto(url, wait_until="load")
+                await page.goto(url, wait_until="load")
             acted = True
-            page.click(action.click)
-            page.wait_for_load_state("load")
-            after = [i for e in engines for i in e.run(page, settings.standard)]
+            await page.click(action.click)
+            await page.wait_for_load_state("load")
+            after = [i for e in engines for i in await e.run(page, settings.standard)]
         except Error as exc:
             skipped.append(PageSkip(what, f"the action failed: {_first_line(exc)}"))
             continue
@@ -164,31 +275,31 @@ def _after_actions(
     return found
 
 
-def _sitemap(context: BrowserContext, settings: Settings) -> list[str]:
+async def _sitemap(context: BrowserContext, settings: Settings) -> list[str]:
     """Same-origin pages listed in the site's /sitemap.xml (none when it has none)."""
-    from playwright.sync_api import Error
+    from playwright.async_api import Error
 
     try:
-        answer = context.request.get(
+        answer = await context.request.get(
             urljoin(settings.url, "/sitemap.xml"), timeout=settings.page_timeout * 1000
         )
         if not answer.ok:
             return []
-        text = answer.text()[:2_000_000]
+        text = (await answer.text())[:2_000_000]
     except Error:
         return []
     return urls.same_origin_pages(settings.url, [html.unescape(m) for m in _LOC.findall(text)])
 
 
-def _visit(
+async def _visit(
     page: Page, url: str, settings: Settings, engines: list[Engine]
 ) -> tuple[list[Issue], list[str], str | None]:
     """(issues, links, None) for a page checked, ([], [], why) for one that could not be."""
-    from playwright.sync_api import Error, TimeoutError
+    from playwright.async_api import Error, TimeoutError
 
     page.set_default_timeout(settings.page_timeout * 1000)
     try:
-        response = page.goto(url, wait_until="load", timeout=settings.page_timeout * 1000)
+        response = await page.goto(url, wait_until="load", timeout=settings.page_timeout * 1000)
     except TimeoutError:
         return [], [], f"did not finish loading within {settings.page_timeout:g} s (page_timeout)"
     except Error as exc:
@@ -198,19 +309,19 @@ def _visit(
     kind = response.headers.get("content-type", "") if response is not None else "text/html"
     if "html" not in kind:
         return [], [], f"{NOT_HTML} ({kind.split(';')[0] or 'no content type'})"
-    links: list[str] = page.evaluate(pagejs.LINKS_FN)
+    links: list[str] = await page.evaluate(pagejs.LINKS_FN)
     found: list[Issue] = []
     for engine in engines:
         try:
-            found += engine.run(page, settings.standard)
+            found += await engine.run(page, settings.standard)
         except Error as exc:
             return [], links, f"{type(engine).__name__} failed in the page: {_first_line(exc)}"
     return found, links, None
 
 
-def _pictures(page: Page, issues: list[Issue], folder: Path, names: list[str]) -> list[Issue]:
+async def _pictures(page: Page, issues: list[Issue], folder: Path, names: list[str]) -> list[Issue]:
     """Each element's picture under `folder` (the page's top for whole-page issues)."""
-    from playwright.sync_api import Error
+    from playwright.async_api import Error
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -221,7 +332,7 @@ def _pictures(page: Page, issues: list[Issue], folder: Path, names: list[str]) -
         key = f"{issue.page}\0{issue.selector}\0{issue.rule_id}".encode()
         name = f"{hashlib.sha256(key).hexdigest()[:16]}.png"
         try:
-            page.locator(issue.selector).first.screenshot(path=folder / name, timeout=2000)
+            await page.locator(issue.selector).first.screenshot(path=folder / name, timeout=2000)
         except Error:
             out.append(issue)  # hidden or detached: the finding stands without a picture
             continue

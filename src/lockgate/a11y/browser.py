@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from lockgate.errors import LockgateError
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.async_api import Browser
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
 # Flags that work as root in containers and CI; no background traffic, no updates.
@@ -33,7 +33,7 @@ CHROMIUM_HINT = "install Debian's Chromium (apt-get install chromium; scripts/bo
 def problem(path: str) -> str | None:
     """Why the browser cannot start here, with what to install; None when it can."""
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.async_api  # noqa: F401
     except ImportError:
         return f"Playwright for Python is not installed: {PLAYWRIGHT_HINT}"
     if not os.path.isfile(path) or not os.access(path, os.X_OK):
@@ -41,17 +41,18 @@ def problem(path: str) -> str | None:
     return None
 
 
-@contextmanager
-def launched(path: str, timeout: float = 60.0) -> Iterator[Browser]:
-    """One headless Chromium for the whole audit, closed (with Playwright's driver) afterwards."""
+@asynccontextmanager
+async def launched(path: str, timeout: float = 60.0) -> AsyncIterator[Browser]:
+    """One headless Chromium for the whole audit (its pages are checked in parallel tabs), closed
+    with Playwright's driver afterwards."""
     why = problem(path)
     if why is not None:
         raise LockgateError(why)
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.async_api import Error, async_playwright
 
-    with sync_playwright() as pw:
+    async with async_playwright() as pw:
         try:
-            browser = pw.chromium.launch(
+            browser = await pw.chromium.launch(
                 executable_path=path, args=list(FLAGS), headless=True, timeout=timeout * 1000
             )
         except Error as exc:
@@ -61,4 +62,4 @@ def launched(path: str, timeout: float = 60.0) -> Iterator[Browser]:
         try:
             yield browser
         finally:
-            browser.close()
+            await browser.close()

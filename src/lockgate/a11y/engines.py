@@ -9,7 +9,7 @@ from lockgate.a11y import pagejs
 from lockgate.a11y.interface import Impact, Issue, Standard
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.async_api import Page
 
 AXE = "axe-core"
 HTMLCS = "htmlcs"
@@ -78,12 +78,12 @@ def _impact(value: object) -> Impact:
 class Axe:
     name = AXE
 
-    def run(self, page: Page, standard: Standard) -> list[Issue]:
+    async def run(self, page: Page, standard: Standard) -> list[Issue]:
         opts = {
             "runOnly": {"type": "tag", "values": _AXE_TAGS[standard]},
             "resultTypes": ["violations"],
         }
-        raw: list[dict[str, Any]] = page.evaluate(pagejs.AXE_FN, opts)
+        raw: list[dict[str, Any]] = await page.evaluate(pagejs.AXE_FN, opts)
         return [
             Issue(
                 engine=AXE,
@@ -105,8 +105,10 @@ class HtmlCodeSniffer:
 
     name = HTMLCS
 
-    def run(self, page: Page, standard: Standard) -> list[Issue]:
-        raw: list[dict[str, Any]] = page.evaluate(pagejs.HTMLCS_FN, _HTMLCS_STANDARD[standard])
+    async def run(self, page: Page, standard: Standard) -> list[Issue]:
+        raw: list[dict[str, Any]] = await page.evaluate(
+            pagejs.HTMLCS_FN, _HTMLCS_STANDARD[standard]
+        )
         return [
             Issue(
                 engine=HTMLCS,

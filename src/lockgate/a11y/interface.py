@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from lockgate.model import Severity
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.async_api import Page
 
 
 class Standard(enum.StrEnum):
@@ -81,6 +81,6 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, page: Page, standard: Standard) -> list[Issue]:
+    async def run(self, page: Page, standard: Standard) -> list[Issue]:
         """The page's issues; `page` is loaded, with lockgate's helpers and the engines injected."""
         ...

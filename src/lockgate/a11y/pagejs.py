@@ -186,21 +186,90 @@ PAGE_CHECKS_FN = r"""
       add('error-not-linked', ['1.3.1', '3.3.1'], 'serious', msg, "This error message is not tied to its field: give it an id and add that to the field's aria-describedby");
   }
   if (aa && document.body) {
-    const boxes = (root) => Array.from(root.querySelectorAll('*')).filter((el) => {
+    // Boxes whose own overflow hides text that does not fit them.
+    const clips = (v) => v === 'hidden' || v === 'clip';
+    const cut = () => Array.from(document.body.querySelectorAll('*')).filter((el) => {
       if (el.matches('input, select, textarea, button, img, svg, video, audio, canvas, iframe, script, style')) return false;
       if (el.clientWidth <= 2 || el.clientHeight <= 2 || !el.textContent.trim()) return false;
       const o = getComputedStyle(el);
-      const clips = (v) => v === 'hidden' || v === 'clip';
       return (clips(o.overflowY) && el.scrollHeight > el.clientHeight + 1) || (clips(o.overflowX) && el.scrollWidth > el.clientWidth + 1);
     });
-    const before = new Set(boxes(document.body));
+    const innermost = (els) => els.filter((el) => !els.some((o) => o !== el && el.contains(o))).slice(0, 3);
+    // Pairs of text runs that cover each other on screen (what a clipping box hides does not count).
+    const texts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n && texts.length < 2000; n = walker.nextNode())
+      if (n.textContent.trim() && !n.parentElement.closest('script, style, noscript, template, textarea, select')) texts.push(n);
+    const overlaps = () => {
+      const shownCache = new Map();
+      const isShown = (el) => { if (!shownCache.has(el)) shownCache.set(el, L.shown(el)); return shownCache.get(el); };
+      const clipCache = new Map();
+      const clipOf = (el) => {
+        if (!el || el === document.documentElement) return null;
+        if (clipCache.has(el)) return clipCache.get(el);
+        const o = getComputedStyle(el);
+        const parent = clipOf(el.parentElement);
+        let box = parent;
+        if (o.overflowX !== 'visible' || o.overflowY !== 'visible') {
+          const r = el.getBoundingClientRect();
+          box = parent ? { l: Math.max(r.left, parent.l), t: Math.max(r.top, parent.t), r: Math.min(r.right, parent.r), b: Math.min(r.bottom, parent.b) }
+                       : { l: r.left, t: r.top, r: r.right, b: r.bottom };
+        }
+        clipCache.set(el, box);
+        return box;
+      };
+      const rects = [];
+      const range = document.createRange();
+      texts.forEach((n, k) => {
+        if (!isShown(n.parentElement)) return;
+        const clip = clipOf(n.parentElement);
+        range.selectNodeContents(n);
+        for (const q of range.getClientRects()) {
+          let r = { k, l: q.left, t: q.top, r: q.right, b: q.bottom };
+          if (clip) r = { k, l: Math.max(r.l, clip.l), t: Math.max(r.t, clip.t), r: Math.min(r.r, clip.r), b: Math.min(r.b, clip.b) };
+          if (r.r - r.l > 2 && r.b - r.t > 2) rects.push(r);
+        }
+      });
+      rects.sort((a, b) => a.t - b.t);
+      const pairs = new Map();
+      for (let i = 0; i < rects.length && pairs.size < 50; i++) {
+        const a = rects[i];
+        for (let j = i + 1; j < rects.length && rects[j].t < a.b - 2; j++) {
+          const b = rects[j];
+          if (a.k === b.k || Math.min(a.r, b.r) - Math.max(a.l, b.l) <= 2 || Math.min(a.b, b.b) - b.t <= 2) continue;
+          const [x, y] = a.k < b.k ? [a.k, b.k] : [b.k, a.k];
+          pairs.set(x + ',' + y, [x, y]);
+        }
+      }
+      return pairs;
+    };
+    const wasCut = new Set(cut());
+    const overlapped = overlaps();
+    // 1.4.12: WCAG's text spacing.
     const spacing = document.createElement('style');
     spacing.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
     document.head.appendChild(spacing);
-    const clipped = boxes(document.body).filter((el) => !before.has(el));
+    const spaced = cut().filter((el) => !wasCut.has(el));
     spacing.remove();
-    for (const el of clipped.filter((el) => !clipped.some((o) => o !== el && el.contains(o))).slice(0, 3))
+    for (const el of innermost(spaced))
       add('text-spacing', ['1.4.12'], 'serious', el, 'With wider text spacing (line height 1.5, letter spacing 0.12em, word spacing 0.16em) this text is cut off: let the box grow (no fixed height with overflow hidden)');
+    // 1.4.4: every element's text at twice its size, as a browser's text-only zoom does.
+    const all = [document.documentElement, document.body, ...document.body.querySelectorAll('*')];
+    const sizes = all.map((el) => parseFloat(getComputedStyle(el).fontSize) || 0);
+    const styles = all.map((el) => el.getAttribute('style'));
+    all.forEach((el, k) => el.style?.setProperty('font-size', (sizes[k] * 2) + 'px', 'important'));
+    const enlarged = cut().filter((el) => !wasCut.has(el));
+    const crossed = [...overlaps()].filter(([key]) => !overlapped.has(key)).map(([, pair]) => pair);
+    all.forEach((el, k) => (styles[k] === null ? el.removeAttribute('style') : el.setAttribute('style', styles[k])));
+    for (const el of innermost(enlarged))
+      add('resize-text', ['1.4.4'], 'serious', el, 'With text at 200 % this text is cut off: let the box grow with its text (no fixed height with overflow hidden)');
+    const named = new Set();
+    for (const [x, y] of crossed) {
+      const [el, other] = [texts[x].parentElement, texts[y].parentElement];
+      if (named.size >= 3 || named.has(el) || enlarged.some((c) => c.contains(el))) continue;
+      named.add(el);
+      add('resize-text', ['1.4.4'], 'serious', el, `With text at 200 % this text overlaps other text (${L.selector(other)}): let boxes grow with their text (no fixed heights or positions set for one text size)`);
+    }
   }
   return out;
 }

@@ -1,7 +1,8 @@
 """The `accessibility` stage: WCAG barriers of the running service, found in a real browser.
 
 Two pinned rule engines (axe-core, HTML_CodeSniffer) and lockgate's own browser checks (keyboard,
-focus, reflow, page basics, link text) run in every page; the engine is lockgate.a11y.
+focus, reflow, text size and spacing, page basics, link text) run in every page, pages in parallel
+tabs of one Chromium; the engine is lockgate.a11y.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ REPORT = "accessibility.json"
 SHOTS = "screenshots"
 _VALUE = re.compile(r"""\bvalue=("[^"]*"|'[^']*')""")
 _NO_URL_FIX = "pass `lockgate run --url http://127.0.0.1:PORT/`, or run it after the deploy stage"
+MAX_TABS = 16  # each tab is a Chromium renderer: memory, and only so many cores
 
 
 def _engines(value: Any) -> str | None:
@@ -46,6 +48,10 @@ def _interactions(value: Any) -> str | None:
     return None
 
 
+def _tabs(value: Any) -> str | None:
+    return None if 1 <= value <= MAX_TABS else f"a whole number from 1 to {MAX_TABS}"
+
+
 def _url(value: Any) -> str | None:
     return None if value == "" else urls.check_url(value, allow_remote=True)
 
@@ -58,7 +64,7 @@ class AccessibilityStage:
     needs: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = (
         "WCAG barriers of the running service in Chromium: axe-core and HTML_CodeSniffer, plus "
-        "keyboard, focus, reflow, page-basics and link-text checks"
+        "keyboard, focus, reflow, text-size, page-basics and link-text checks"
     )
     options: ClassVar[tuple[Option, ...]] = (
         Option(
@@ -94,6 +100,13 @@ class AccessibilityStage:
         ),
         Option("browser", "str", browser.DEFAULT_BROWSER, "the Chromium binary (never downloaded)"),
         Option("page_timeout", "float", 30.0, "seconds a page may take to load", check=positive),
+        Option(
+            "tabs",
+            "int",
+            4,
+            f"pages checked at once, each in a tab of the one browser (1 to {MAX_TABS})",
+            check=_tabs,
+        ),
         Option(
             "allow_remote",
             "bool",
@@ -161,6 +174,7 @@ class AccessibilityStage:
             engines=tuple(o["engines"]),
             screenshots=ctx.artifacts / SHOTS if o["screenshots"] else None,
             interactions=tuple(Interaction(t["path"], t["click"]) for t in o["interactions"]),
+            tabs=int(o["tabs"]),
         )
 
     def _result(self, ctx: StageContext, url: str, out: Outcome, seconds: float) -> StageResult:
