@@ -70,3 +70,26 @@ def test_loading_every_stage_imports_no_store() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _imported_after(code: str) -> list[str]:
+    probe = f"import sys\n{code}\nprint(repr(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
+def test_loading_every_stage_leaves_the_heavy_engines_for_run() -> None:
+    # every git hook loads lockgate.toml and so every stage class: the dependency parsers (YAML,
+    # TOML readers, HTTP client), the naming readers and the report writers wait until a run
+    modules = _imported_after("from lockgate.stages.registry import all_stages\nall_stages()")
+    heavy = ("lockgate.deps.parsers", "lockgate.deps.sources.osv_api", "lockgate.naming.readers")
+    assert not [m for m in modules if m.startswith(heavy)]
+    assert not [m for m in modules if m.startswith("lockgate.reports")]
+
+
+def test_the_pre_commit_hook_can_start_gitleaks_before_loading_the_config() -> None:
+    # `hooks run pre-commit` starts gitleaks, then loads the config and lockgate's rules while it
+    # runs; so the command's module and the gitleaks engine import neither
+    modules = _imported_after("import lockgate.commands.hooks, lockgate.secrets.engines.gitleaks")
+    later = ("lockgate.config", "lockgate.stages", "lockgate.secrets.rules", "lockgate.engine")
+    assert not [m for m in modules if m.startswith(later)]

@@ -14,18 +14,17 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lockgate.engine.gate import apply_gate
 from lockgate.errors import ExitCode, LockgateError
-from lockgate.model import Finding, FindingState, StageResult, Status
-from lockgate.secrets import policy, valueid
-from lockgate.secrets.candidate import Candidate
 from lockgate.secrets.engines import gitleaks
-from lockgate.secrets.scan import Outcome, Settings, scan, scan_staged
-from lockgate.secrets.sources import GitFailed, push_revs
-from lockgate.stages.interface import Gate
 from lockgate.tools import proc
+
+if TYPE_CHECKING:  # imported once gitleaks is running: a git hook's cost is what people feel
+    from lockgate.model import Finding
+    from lockgate.secrets.candidate import Candidate
+    from lockgate.secrets.scan import Outcome, Settings
+    from lockgate.stages.interface import Gate
 
 HOOKS = ("pre-commit", "pre-push")
 MARK = "# installed by `lockgate hooks install`"
@@ -155,6 +154,11 @@ def _run(
     policy_: _Policy,
     started: Future[list[Candidate]] | None,
 ) -> int:
+    from lockgate.engine.gate import apply_gate
+    from lockgate.model import StageResult, Status
+    from lockgate.secrets.scan import Outcome, scan, scan_staged
+    from lockgate.secrets.sources import GitFailed, push_revs
+
     try:
         if hook == "pre-commit":
             outcome = scan_staged("secrets", root, policy_.settings, gitleaks_job=started)
@@ -188,6 +192,8 @@ def _policy(root: Path) -> _Policy:
     with a note, when the config cannot be read: CI will then stop on the config itself)."""
     from lockgate.config.loader import load_config
     from lockgate.engine import baseline as baselines
+    from lockgate.secrets import policy, valueid
+    from lockgate.stages.interface import Gate
 
     notes: list[str] = []
     options: Mapping[str, Any] = {}
@@ -217,6 +223,8 @@ def _policy(root: Path) -> _Policy:
 
 
 def _report(hook: str, outcome: Outcome, findings: tuple[Finding, ...], notes: list[str]) -> int:
+    from lockgate.model import FindingState
+
     blocking = [f for f in findings if f.state is FindingState.OPEN]
     allowed = [f for f in findings if f.state is FindingState.SUPPRESSED]
     examples = [f for f in findings if f.state is FindingState.BELOW_THRESHOLD]

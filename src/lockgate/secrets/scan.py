@@ -23,11 +23,11 @@ from lockgate.secrets.engines import (
     DETECT_SECRETS,
     GITLEAKS,
     LOCKGATE,
+    EngineFailed,
     detect_secrets,
     gitleaks,
     own,
 )
-from lockgate.secrets.engines.detect_secrets import EngineFailed
 from lockgate.secrets.sources import (
     Chunk,
     GitFailed,

@@ -13,25 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from lockgate import __version__, fsutil
 from lockgate.config.options import Option, positive
-from lockgate.deps import findings, gaps, sbom
-from lockgate.deps.check import CheckResult, check
-from lockgate.deps.model import (
-    Dependency,
-    FileProblem,
-    SkippedDependency,
-    SkipReason,
-    SourceAnswer,
-)
-from lockgate.deps.parsers import parse_file, parser_for
-from lockgate.deps.sources.interface import AdvisorySource
-from lockgate.deps.sources.local_dir import LocalDirSource
-from lockgate.deps.sources.osv_api import DEFAULT_URL, OsvApiSource
+from lockgate.deps.sources import DEFAULT_URL
 from lockgate.model import Metric, StageResult, Status, Unchecked
 from lockgate.stages.interface import Input, StageContext, StageKind
+
+if TYPE_CHECKING:  # the engine is imported when the stage runs, so loading stages stays cheap
+    from lockgate.deps.check import CheckResult
+    from lockgate.deps.model import Dependency, FileProblem, SkippedDependency, SourceAnswer
+    from lockgate.deps.sources.interface import AdvisorySource
 
 SBOM_FILE = "sbom.cdx.json"
 # files other parsers read beside a dependency file (they decide direct/deferred): in the cache key
@@ -97,6 +90,8 @@ class DepsStage:
         return None  # pure Python; an unreachable source is reported by run(), not hidden here
 
     def cache_key(self, ctx: StageContext) -> str | None:
+        from lockgate.deps.sources.osv_api import OsvApiSource
+
         sources = _sources(ctx)
         if any(isinstance(s, OsvApiSource) for s in sources):
             return None  # a live service's answer changes without any local change
@@ -113,6 +108,9 @@ class DepsStage:
         )
 
     def run(self, ctx: StageContext) -> StageResult:
+        from lockgate.deps import findings, gaps, sbom
+        from lockgate.deps.check import check
+
         started = time.monotonic()
         files = _dependency_files(ctx)
         ctx.artifacts.mkdir(parents=True, exist_ok=True)
@@ -180,6 +178,8 @@ class _Parsed:
 
 
 def _dependency_files(ctx: StageContext, every: list[str] | None = None) -> list[str]:
+    from lockgate.deps.parsers import parser_for
+
     every = fsutil.project_files(ctx.project) if every is None else every
     excluded = set(fsutil.matching(every, ctx.options["exclude"]))
     return [f for f in every if f not in excluded and parser_for(f) is not None]
@@ -188,6 +188,9 @@ def _dependency_files(ctx: StageContext, every: list[str] | None = None) -> list
 def _parse_all(ctx: StageContext, files: Sequence[str]) -> _Parsed:
     """Every file parsed once; a file read twice (an -r include that is also a requirements
     file) gives its packages once."""
+    from lockgate.deps.model import FileProblem
+    from lockgate.deps.parsers import parse_file
+
     deps: dict[Dependency, None] = {}
     skipped: dict[SkippedDependency, None] = {}
     problems: dict[FileProblem, None] = {}
@@ -211,6 +214,9 @@ def _parse_all(ctx: StageContext, files: Sequence[str]) -> _Parsed:
 
 
 def _sources(ctx: StageContext) -> list[AdvisorySource]:
+    from lockgate.deps.sources.local_dir import LocalDirSource
+    from lockgate.deps.sources.osv_api import OsvApiSource
+
     dirs = [str(d) for d in ctx.options["advisory_db"]]
     if not dirs and os.environ.get("LOCKGATE_ADVISORY_DB"):
         dirs = [d for d in os.environ["LOCKGATE_ADVISORY_DB"].split(os.pathsep) if d]
@@ -239,6 +245,8 @@ def _summary(
     vulnerable: int,
     answers: Sequence[SourceAnswer],
 ) -> str:
+    from lockgate.deps.model import SkipReason
+
     not_checked = len(parsed.deps) - result.checked
     skipped = [s for s in parsed.skipped if s.kind is not SkipReason.NO_LOCK]
     total = len(parsed.deps) + len(skipped)

@@ -16,10 +16,6 @@ from urllib.parse import urlsplit
 from lockgate import fsutil
 from lockgate.config.options import Option
 from lockgate.model import Metric, StageResult, Status
-from lockgate.naming import check, hcl
-from lockgate.naming import policy as naming_policy
-from lockgate.naming.interface import Source
-from lockgate.naming.rules import Context
 from lockgate.stages.interface import Input, StageContext, StageKind
 
 RULES_VERSION = "1"
@@ -61,6 +57,12 @@ class NamingStage:
         )
 
     def run(self, ctx: StageContext) -> StageResult:
+        # readers and rules load when the stage runs, so loading every stage (a git hook) is cheap
+        from lockgate.naming import check
+        from lockgate.naming import policy as naming_policy
+        from lockgate.naming.interface import Source
+        from lockgate.naming.rules import Context
+
         start = time.monotonic()
         policy = naming_policy.load(_settings(ctx), ctx.project)
         rules = Context(policy, ctx.service, tuple(ctx.environments))
@@ -106,12 +108,15 @@ def _plain(value: object) -> object:
 
 
 def _remote(ctx: StageContext) -> str:
+    from lockgate.naming.interface import Source
     from lockgate.naming.readers.repository import read
 
     return read(Source(ctx.project, (), ctx.service, "")).objects[0].name
 
 
 def _parser_version() -> tuple[tuple[str, str], ...]:
+    from lockgate.naming import hcl
+
     if hcl.available() is not None:
         return ()
     from importlib.metadata import version

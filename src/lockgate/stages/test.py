@@ -8,13 +8,14 @@ the artifacts, created environments to `.lockgate/envs/`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from lockgate.config.options import Option, command, percentage
 from lockgate.model import StageResult
 from lockgate.stages.interface import Input, StageContext, StageKind
-from lockgate.testrun import engine
-from lockgate.testrun.command import Request
+
+if TYPE_CHECKING:
+    from lockgate.testrun.command import Request
 
 
 class TestStage:
@@ -68,15 +69,23 @@ class TestStage:
     )
 
     def available(self, ctx: StageContext) -> str | None:
+        from lockgate.testrun import engine
+
         return engine.unavailable(_request(ctx))
 
     def cache_key(self, ctx: StageContext) -> str | None:
+        from lockgate.testrun import engine
+
         return engine.cache_key(_request(ctx))
 
     def run(self, ctx: StageContext) -> StageResult:
+        from lockgate.testrun import engine
+
         return engine.run(_request(ctx))
 
 
 def _request(ctx: StageContext) -> Request:
+    from lockgate.testrun.command import Request
+
     # the command runs in the project: every path given to it is absolute
     return Request(ctx.project.absolute(), ctx.artifacts.absolute(), ctx.options, ctx.gate.timeout)

@@ -11,8 +11,8 @@ from typing import Any
 
 from lockgate.deps import osv
 from lockgate.deps.model import Advisory, Dependency, SourceAnswer
+from lockgate.deps.sources import DEFAULT_URL
 
-DEFAULT_URL = "https://api.osv.dev"
 _BATCH = 1000
 
 

@@ -16,3 +16,7 @@ GENERIC_RULES = frozenset(
         (DETECT_SECRETS, "hex-high-entropy-string"),
     }
 )
+
+
+class EngineFailed(Exception):
+    """A scanner exited badly; the message never contains its output (it could hold a secret)."""

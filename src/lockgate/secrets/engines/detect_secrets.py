@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lockgate.secrets.candidate import Candidate
-from lockgate.secrets.engines import DETECT_SECRETS
+from lockgate.secrets.engines import DETECT_SECRETS, EngineFailed
 from lockgate.tools import proc
 
 PINNED = "1.5.0"
@@ -23,10 +23,6 @@ _MAX_BATCH = 2000  # files per process, well inside the argument-length limit
 # `pragma: allowlist secret` would hide a finding without a reason: lockgate's own marker replaces it.
 _INLINE_ALLOWLIST = "detect_secrets.filters.allowlist.is_line_allowlisted"
 HELP_URI = "https://github.com/Yelp/detect-secrets#viewing-results"
-
-
-class EngineFailed(Exception):
-    """A scanner exited badly; the message never contains its output (it could hold a secret)."""
 
 
 def version(binary: str) -> str:

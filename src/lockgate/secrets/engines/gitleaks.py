@@ -13,12 +13,14 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lockgate.secrets.candidate import Candidate
-from lockgate.secrets.engines import GITLEAKS
-from lockgate.secrets.engines.detect_secrets import EngineFailed
+from lockgate.secrets.engines import GITLEAKS, EngineFailed
 from lockgate.secrets.redact import scrub
 from lockgate.tools import proc
+
+if TYPE_CHECKING:  # imported when a report is read: the pre-commit hook starts gitleaks first
+    from lockgate.secrets.candidate import Candidate
 
 PINNED = "8.30.1"
 INSTALL_HINT = (
@@ -102,6 +104,8 @@ def _parse(text: str) -> list[Candidate]:
 
 
 def _candidate(item: dict[str, object]) -> Candidate:
+    from lockgate.secrets.candidate import Candidate
+
     rule = str(item["RuleID"])
     return Candidate(
         engine=GITLEAKS,
