@@ -56,4 +56,14 @@ class Load(Lint):
     consumes: ClassVar[Input] = Input.URL
 
 
+class Sast(Secrets):
+    name: ClassVar[str] = "sast"
+
+
+class Deps(Secrets):
+    name: ClassVar[str] = "deps"
+
+
 STAGES = {s.name: s for s in (Lint, Test, Secrets, Build, Deploy, Load)}
+# every security stage (each has its GitLab security report): the team-server golden files
+SECURITY_STAGES = {s.name: s for s in (Lint, Test, Secrets, Sast, Deps, Build, Deploy, Load)}

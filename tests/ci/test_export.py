@@ -18,11 +18,13 @@ from lockgate import ci
 from lockgate.ci.junit_summary import summarise
 from lockgate.cli.main import main
 from lockgate.errors import ExitCode, LockgateError
-from tests.ci.fakes import STAGES
+from tests.ci.fakes import SECURITY_STAGES, STAGES
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("LOCKGATE_UPDATE_GOLDEN") == "1"
 SYSTEMS = list(ci.System)
+SERVER = "https://lockgate.example.org"
+TEAM = f'[server]\nurl = "{SERVER}/"\n'  # a team server: every run and deploy reports to it
 CHECK_JSONSCHEMA = shutil.which("check-jsonschema") or str(
     Path(__file__).resolve().parents[2] / ".venv" / "bin" / "check-jsonschema"
 )
@@ -48,11 +50,15 @@ def load(system: ci.System, root: Path) -> Any:
     return yaml.safe_load((root / system.path).read_text("utf-8"))
 
 
+@pytest.mark.parametrize("variant", ["", "team"])
 @pytest.mark.parametrize("system", SYSTEMS)
-def test_golden_file_and_schema(tmp_path: Path, system: ci.System) -> None:
-    written = ci.write(system, project(tmp_path), stages=STAGES)
+def test_golden_file_and_schema(tmp_path: Path, system: ci.System, variant: str) -> None:
+    if variant:
+        written = ci.write(system, project(tmp_path, TEAM), stages=SECURITY_STAGES)
+    else:
+        written = ci.write(system, project(tmp_path), stages=STAGES)
     text = written.read_text("utf-8")
-    golden = GOLDEN / f"{system.value}.yml"
+    golden = GOLDEN / f"{system.value}{'-' + variant if variant else ''}.yml"
     if UPDATE:
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, "utf-8")
@@ -208,3 +214,78 @@ def test_junit_summary_counts_and_lists_the_failures() -> None:
     text = summarise(JUNIT)
     assert "| lockgate.test | 3 | 1 | 0 | 1 |" in text
     assert "- `tests.test_a` test_bad" in text and "test_ok" not in text
+
+
+def test_without_a_server_nothing_reports(tmp_path: Path) -> None:
+    for system in SYSTEMS:
+        text = ci.render(system, project(tmp_path), STAGES)
+        assert "--report-to" not in text and "LOCKGATE_TOKEN" not in text
+
+
+def test_github_reports_to_the_server_with_the_token_from_the_repository_secrets(
+    tmp_path: Path,
+) -> None:
+    ci.write(ci.System.GITHUB, project(tmp_path, TEAM), stages=SECURITY_STAGES)
+    text = (tmp_path / ci.System.GITHUB.path).read_text("utf-8")
+    assert (
+        f"# Runs and deployments are reported to {SERVER}.\n# Add its token as the repository secret"
+        in text
+    )
+    jobs = load(ci.System.GITHUB, tmp_path)["jobs"]
+    token = {"LOCKGATE_TOKEN": "${{ secrets.LOCKGATE_TOKEN }}"}
+    lint = next(s for s in jobs["lint"]["steps"] if s.get("name") == "lockgate lint")
+    assert (
+        lint["run"]
+        == f"lockgate run --only lint --report-dir lockgate-reports/lint --report-to {SERVER}"
+    )
+    assert lint["env"] == token
+    deploy = jobs["production"]["steps"][-1]
+    assert (
+        deploy["run"] == f"lockgate deploy production --report-to {SERVER}"
+        and deploy["env"] == token
+    )
+    holders = [s["name"] for job in jobs.values() for s in job["steps"] if "env" in s]
+    assert len(holders) == len(jobs) - 1  # every job but the policy check, one step each
+
+
+def test_gitlab_declares_the_security_reports_and_reports_to_the_server(tmp_path: Path) -> None:
+    ci.write(ci.System.GITLAB, project(tmp_path, TEAM), stages=SECURITY_STAGES)
+    doc = load(ci.System.GITLAB, tmp_path)
+    expected = {
+        "sast": ("sast", "gl-sast-report.json"),
+        "secrets": ("secret_detection", "gl-secret-detection-report.json"),
+        "deps": ("dependency_scanning", "gl-dependency-scanning-report.json"),
+    }
+    for job, (kind, filename) in expected.items():
+        reports = doc[job]["artifacts"]["reports"]
+        assert reports[kind] == f"lockgate-reports/{job}/{filename}"
+        assert set(reports) == {"junit", "codequality", kind}
+    assert set(doc["lint"]["artifacts"]["reports"]) == {"junit", "codequality"}
+    assert doc["deps"]["script"][-1].endswith(f"--report-to {SERVER}")
+    assert doc["production"]["script"][-1] == f"lockgate deploy production --report-to {SERVER}"
+    text = (tmp_path / ci.System.GITLAB.path).read_text("utf-8")
+    assert "masked CI/CD variable LOCKGATE_TOKEN" in text
+
+
+def test_circleci_reports_to_the_server(tmp_path: Path) -> None:
+    ci.write(ci.System.CIRCLECI, project(tmp_path, TEAM), stages=SECURITY_STAGES)
+    doc = load(ci.System.CIRCLECI, tmp_path)
+    commands = [
+        s["run"]["command"]
+        for job in doc["jobs"].values()
+        for s in job["steps"]
+        if isinstance(s, dict) and s.get("run", {}).get("name", "").startswith("lockgate")
+    ]
+    assert commands[0] == "lockgate config check"  # the policy job reports nothing
+    assert len(commands) == 10 and all(c.endswith(f"--report-to {SERVER}") for c in commands[1:])
+    text = (tmp_path / ci.System.CIRCLECI.path).read_text("utf-8")
+    assert "project environment variable LOCKGATE_TOKEN" in text
+
+
+def test_a_bad_server_url_stops_the_export_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, '[server]\nurl = "lockgate.example.org"\n')
+    assert main(["ci", "gitlab", str(root)]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "lockgate.toml:4" in err and "http:// or https://" in err and "Traceback" not in err

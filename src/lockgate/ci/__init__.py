@@ -1,7 +1,8 @@
 """CI exports: the pipeline as GitHub Actions, GitLab CI or CircleCI configuration.
 
 `pipeline.py` derives the jobs from the stage registry and the project's config; one module per
-CI system turns them into that system's own YAML (`render(pipeline) -> dict`).
+CI system turns them into that system's own YAML (`render(pipeline) -> dict`) and says in its
+`NOTE` what to set up by hand (and in `TOKEN_NOTE` where the team server's token goes).
 """
 
 from __future__ import annotations
@@ -74,9 +75,13 @@ def render(system: System, root: Path, stages: Mapping[str, type[Stage]] | None 
     Dumper.add_representer(str, text)
 
     module = import_module(f"lockgate.ci.{system.value}")
-    document: dict[str, Any] = module.render(pipeline_for(root, stages))
+    pipeline = pipeline_for(root, stages)
+    document: dict[str, Any] = module.render(pipeline)
     body = yaml.dump(document, Dumper=Dumper, sort_keys=False, default_flow_style=False, width=100)
-    return f"{HEADER.format(system=system.value)}\n{module.NOTE}\n{body}"
+    notes = [module.NOTE] + (
+        [module.TOKEN_NOTE.format(server=pipeline.server)] if pipeline.server else []
+    )
+    return f"{HEADER.format(system=system.value)}\n" + "\n".join(notes) + f"\n{body}"
 
 
 def write(

@@ -9,6 +9,11 @@ from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
 from lockgate.ci.tools import TOOLS_DIR, TOOLS_DIR_ENV
 
 NOTE = "# Production deploys wait for someone to approve the hold-production job."
+TOKEN_NOTE = (
+    "# Runs and deployments are reported to {server}.\n"
+    "# Add its token as the project environment variable LOCKGATE_TOKEN (Project Settings > Environment\n"
+    "# Variables)."
+)
 APPROVAL = "hold-production"
 WORKDIR = "/home/circleci/project"  # the cimg images' default working directory
 

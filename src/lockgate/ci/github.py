@@ -12,6 +12,11 @@ NOTE = (
     "# Production deploys wait for the `production` environment's required reviewers: set them in\n"
     "# the repository's Settings > Environments > production > Required reviewers."
 )
+TOKEN_NOTE = (
+    "# Runs and deployments are reported to {server}.\n"
+    "# Add its token as the repository secret LOCKGATE_TOKEN (Settings > Secrets and variables > Actions)."
+)
+TOKEN_ENV = {"LOCKGATE_TOKEN": "${{ secrets.LOCKGATE_TOKEN }}"}  # only the steps that report
 RUNNER = "ubuntu-24.04"
 CHECKOUT = "actions/checkout@v4"
 SETUP_PYTHON = "actions/setup-python@v5"
@@ -65,7 +70,7 @@ def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
         cache,
         setup[2],
         *(tools if job.tools else []),
-        {"name": f"lockgate {job.name}", "run": job.command},
+        _reporting(pipeline, {"name": f"lockgate {job.name}", "run": job.command}),
         {
             "name": "Upload SARIF to code scanning",
             "if": f"always() && hashFiles('{sarif}') != ''",
@@ -98,5 +103,13 @@ def _production(pipeline: Pipeline, job: Job) -> dict[str, Any]:
         "if": f"github.event_name == 'push' && github.ref == 'refs/heads/{pipeline.base_branch}'",
         "environment": {"name": "production"},
         "concurrency": {"group": "production", "cancel-in-progress": False},
-        "steps": [*_setup(pipeline), {"name": "Deploy to production", "run": job.command}],
+        "steps": [
+            *_setup(pipeline),
+            _reporting(pipeline, {"name": "Deploy to production", "run": job.command}),
+        ],
     }
+
+
+def _reporting(pipeline: Pipeline, step: dict[str, Any]) -> dict[str, Any]:
+    """`step` with the team server's token from the repository's secrets, when it reports."""
+    return step | {"env": dict(TOKEN_ENV)} if pipeline.server else step

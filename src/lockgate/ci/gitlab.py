@@ -1,5 +1,6 @@
-"""GitLab CI: one job per stage linked by `needs`, JUnit and Code Quality report artifacts, the
-cache directory cached per job, and a manual `production` job with its environment."""
+"""GitLab CI: one job per stage linked by `needs`, JUnit and Code Quality report artifacts (and
+the SAST, secret detection and dependency scanning reports on those stages' jobs), the cache
+directory cached per job, and a manual `production` job with its environment."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from typing import Any
 
 from lockgate.ci.pipeline import CACHE_DIR, Job, Pipeline
 from lockgate.ci.tools import TOOLS_DIR, TOOLS_DIR_ENV
+from lockgate.reports.gitlab_security import REPORTS
 
 CODE_QUALITY = "gl-code-quality-report.json"  # lockgate.reports.gitlab_codequality writes it
+SECURITY = {r.stage: (r.kind.value, r.filename) for r in REPORTS}  # ...gitlab_security writes them
+TOKEN_NOTE = (
+    "# Runs and deployments are reported to {server}.\n"
+    "# Add its token as the masked CI/CD variable LOCKGATE_TOKEN (Settings > CI/CD > Variables)."
+)
 
 NOTE = "# Production deploys are a manual job on the base branch (environment: production)."
 STAGE = "lockgate"
@@ -53,6 +60,9 @@ def _job(pipeline: Pipeline, job: Job) -> dict[str, Any]:
                 "codequality": f"{job.reports}/{CODE_QUALITY}",
             },
         }
+        if job.name in SECURITY:
+            kind, filename = SECURITY[job.name]
+            out["artifacts"]["reports"][kind] = f"{job.reports}/{filename}"
     return out
 
 

@@ -3,11 +3,14 @@
 Each enabled stage is one job; its `needs` (from `engine.graph.build_plan`) are the job's
 dependencies, so stages that need nothing run as parallel jobs. A policy job checks the config
 against the org policy; a production job, gated by the CI system's approval, deploys the base
-branch when the project deploys at all.
+branch when the project deploys at all. With a team server configured (`[server] url`), every
+run and the production deploy pass `--report-to` it; the token comes from the CI system's secret
+store as $LOCKGATE_TOKEN.
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +55,7 @@ class Pipeline:
     python_version: str
     jobs: tuple[Job, ...]
     production: Job | None  # deploys the base branch after an approval; None: nothing deploys
+    server: str | None = None  # the team server the runs and deployments report to
 
     @property
     def install(self) -> str:
@@ -71,16 +75,18 @@ def pipeline_for(root: Path, stages: Mapping[str, type[Stage]] | None = None) ->
     config = load_config(root, stages)
     disabled = [n for n, s in config.stages.items() if not s.enabled]
     plan = build_plan(stages, disabled=disabled)
+    server = _server(config.sections.get("server", {}).get("url"))
+    report_to = f" --report-to {shlex.quote(server)}" if server else ""
     jobs = [Job(POLICY_JOB, (), "lockgate config check", None)]
     for name in plan.order:
         reports = f"{REPORTS_DIR}/{name}"
-        command = f"lockgate run --only {name} --report-dir {reports}"
+        command = f"lockgate run --only {name} --report-dir {reports}{report_to}"
         jobs.append(Job(name, plan.needs[name], command, reports, tools_of(name)))
     production = None
     if "deploy" in plan.order:
         after = tuple(n for n in plan.order if "deploy" in (n, *plan.needs[n]))
         last = tuple(n for n in after if not any(n in plan.needs[m] for m in after))
-        production = Job(PRODUCTION_JOB, last, "lockgate deploy production", None)
+        production = Job(PRODUCTION_JOB, last, f"lockgate deploy production{report_to}", None)
     return Pipeline(
         project=config.project.name,
         base_branch=config.project.base_branch,
@@ -88,4 +94,11 @@ def pipeline_for(root: Path, stages: Mapping[str, type[Stage]] | None = None) ->
         python_version=PYTHON_VERSION,
         jobs=tuple(jobs),
         production=production,
+        server=server,
     )
+
+
+def _server(url: str | None) -> str | None:
+    from lockgate.client.server import server_url
+
+    return server_url(url) if url else None
