@@ -165,3 +165,19 @@ def test_an_unreadable_outbox_file_is_named_not_a_traceback(
     assert "run-broken.json: not a record lockgate can send" in captured.err
     assert "Traceback" not in captured.err and "nothing to send" in captured.out
     assert Outbox(project).records()[0] == []
+
+
+def test_a_configured_server_without_a_token_is_a_note_not_a_kept_record(
+    server: Server,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a developer's run of a team project: the config names the server, the laptop has no token
+    monkeypatch.delenv("LOCKGATE_TOKEN", raising=False)
+    config = project / "lockgate.toml"
+    config.write_text(config.read_text() + f'\n[server]\nurl = "{server.url}"\n')
+    code, _, err = run(capsys, "--only", "secrets", str(project))
+    assert code == 0
+    assert f"note: not reported to {server.url}: $LOCKGATE_TOKEN is not set" in err
+    assert outbox(project) == [] and stored_runs(server, name_of(project)) == []

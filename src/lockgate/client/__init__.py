@@ -54,6 +54,14 @@ def configured_server(root: Path) -> str | None:
     return server_url(url) if url else None
 
 
+def unsent_note(server: str, *, explicit: bool) -> str | None:
+    """Why a record is not even tried: a server from the config (not --report-to) and no token,
+    as on a developer's machine of a team project; None when it should be sent."""
+    if explicit or token():
+        return None
+    return f"note: not reported to {server}: ${TOKEN_ENV} is not set (set it to report)"
+
+
 def report(
     root: Path, record: Record, *, timeout: float = DEFAULT_TIMEOUT, bearer: str | None = None
 ) -> Outcome:
@@ -187,5 +195,6 @@ __all__ = [
     "server_url",
     "sync",
     "token",
+    "unsent_note",
     "warnings_for",
 ]

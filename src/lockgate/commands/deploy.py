@@ -87,9 +87,14 @@ def _server(given: str | None, project: Path) -> str | None:
     """--report-to, else [server] url, else None (the client is imported only when needed)."""
     if given is not None:
         return given
-    from lockgate.client import configured_server
+    from lockgate import client
 
-    return configured_server(project)
+    server = client.configured_server(project)
+    note = None if server is None else client.unsent_note(server, explicit=False)
+    if note is not None:
+        print(note, file=sys.stderr)
+        return None
+    return server
 
 
 def _new_finished(

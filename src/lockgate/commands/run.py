@@ -127,6 +127,10 @@ def _report_to(given: str | None, project: Path, outcome: RunOutcome, human: Any
     server = given or client.configured_server(root)
     if server is None:
         return
+    note = client.unsent_note(server, explicit=given is not None)
+    if note is not None:
+        print(note, file=sys.stderr)
+        return
     for warning in client.warnings_for(server):
         print(warning, file=sys.stderr)
     sent = client.report(root, run_record(outcome.run, server))
