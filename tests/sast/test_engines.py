@@ -78,3 +78,43 @@ def test_bandit_names_a_python_file_it_could_not_parse_by_its_project_path(tmp_p
     (tmp_path / "out").mkdir()
     result = bandit.run(project, ["bad.py"], tmp_path / "out", 300)
     assert [path for path, _, _ in result.problems] == ["bad.py"]
+
+
+NOISY_BUT_SAFE = '''import subprocess
+
+DEFAULT_PASSWORD = "hunter22"
+
+
+def table_rows(cursor, table):
+    cursor.execute("SELECT * FROM %s" % table)
+    try:
+        return subprocess.run(["ls"], check=False)
+    except Exception:
+        pass
+'''
+
+
+@pytest.mark.skipif(proc.which("bandit") is None, reason="bandit is installed by scripts/bootstrap")
+def test_bandit_by_default_leaves_lockgates_own_checks_out_and_shows_its_low_checks_as_info(
+    tmp_path: Path,
+) -> None:
+    from lockgate.model import Severity
+    from lockgate.stages.sast import SastStage
+    from tests.testing.harness import run_stage
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "app.py").write_text(NOISY_BUT_SAFE)
+
+    default = run_stage(SastStage, project, tmp_path / "a", engines=["bandit"])
+    rules = {f.rule_id: f.severity for f in default.findings}
+    assert "bandit.B105" not in rules and "bandit.B608" not in rules  # the secrets gate, own rule
+    assert rules["bandit.B404"] is Severity.INFO  # import subprocess: shown, never failing
+    assert rules["bandit.B110"] is Severity.INFO
+
+    loud = run_stage(
+        SastStage, project, tmp_path / "b", engines=["bandit"], bandit_skips=[], bandit_low="low"
+    )
+    rules = {f.rule_id: f.severity for f in loud.findings}
+    assert rules["bandit.B105"] is Severity.LOW and rules["bandit.B404"] is Severity.LOW
+    assert rules["bandit.B608"] is Severity.MEDIUM

@@ -70,8 +70,19 @@ class SastStage:
         Option(
             "bandit_skips",
             "list[str]",
-            ["B101"],
-            "bandit test ids to skip (B101 assert_used is noise in test suites)",
+            list(bandit.DEFAULT_SKIPS),
+            "bandit test ids to skip; the default leaves out assert (B101) and the checks lockgate "
+            "does with more precision elsewhere: hard-coded passwords (B105-B107, the secrets "
+            "gate), SQL built from strings (B608) and mark_safe (B308, B703), which lockgate's own "
+            'rules follow from request data. Set ["B101"] to have bandit flag every use again',
+        ),
+        Option(
+            "bandit_low",
+            "str",
+            "info",
+            "Severity given to bandit's LOW-severity checks (import subprocess, try/except/pass, "
+            "random, ...): info shows them without failing the gate; low lets them fail it",
+            choices=("info", "low"),
         ),
         Option(
             "checkov_skip_checks", "list[str]", [], "checkov check ids to skip (e.g. CKV_DOCKER_2)"
@@ -248,7 +259,8 @@ def _job(
             return lambda: semgrep.run(project, files, out, timeout, extra)
         case Engine.BANDIT:
             skips = list(ctx.options["bandit_skips"])
-            return lambda: bandit.run(project, files, out, timeout, skips)
+            low = Severity(str(ctx.options["bandit_low"]))
+            return lambda: bandit.run(project, files, out, timeout, skips, low)
         case Engine.CHECKOV:
             skip = list(ctx.options["checkov_skip_checks"])
             return lambda: checkov.run(project, files, out, timeout, skip)
