@@ -168,6 +168,7 @@ def test_interactions_check_the_state_after_a_click() -> None:
 def test_resize_text_names_the_box_that_cuts_off_and_the_text_overlapped(outcome: Outcome) -> None:
     (cut,) = _on(outcome, "resize-text.html")
     assert cut.selector == "html > body > main > div" and "200 %" in cut.message
+    assert cut.snippet == '<div class="deadline">Renew by 1 June.</div>'  # the page as it was
     (over,) = _on(outcome, "resize-text-overlap.html")
     assert over.selector == "html > body > main > div"
     assert "overlaps other text (html > body > main > p)" in over.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lockgate.a11y import urls
+from lockgate.a11y.checks import _cycle
 from lockgate.a11y.engines import criteria_of_axe_tags, criterion_of_htmlcs, htmlcs_help
 from lockgate.a11y.interface import Impact, Issue
 from lockgate.a11y.merge import merge
@@ -93,3 +94,13 @@ def test_snippets_lose_field_values_and_secrets() -> None:
     shown = redact(html)
     assert "QQ123456C" not in shown and 'value="[REDACTED]"' in shown
     assert "hunter2pass" not in shown
+
+
+def _walk(*selectors: str) -> list[dict[str, str]]:
+    return [{"selector": s} for s in selectors]
+
+
+def test_a_trap_is_focus_coming_back_or_stuck_not_a_page_longer_than_the_walk() -> None:
+    assert _cycle(_walk("#a", "#b", "#c", "#b"), kept_moving=True) == ["#b", "#c"]
+    assert _cycle(_walk("#a", "#q"), kept_moving=False) == ["#q"]  # Tab stopped moving focus
+    assert _cycle(_walk(*(f"#l{k}" for k in range(600))), kept_moving=True) is None

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 LOCKGATE = "lockgate"
-MAX_TABS = 300  # a page with more stops is walked this far (the rest is reported unchecked)
+MAX_PRESSES = 300  # Tab presses per pass (two at most): the Tab order beyond is not walked
 REFLOW_WIDTH = 320
 VAGUE_LINK_TEXT = (
     "click here",
@@ -95,23 +95,19 @@ class Keyboard:
         if not stops:
             return []
         looks = {s["selector"]: s["look"] for s in stops}
-        log = await self._presses(page, min(len(stops) + 2, MAX_TABS))
+        presses = min(len(stops) + 2, MAX_PRESSES)
+        log = await self._presses(page, presses)
         if None not in log:  # focus never left the page: Tab on, to tell a trap from a long page
-            log = await self._presses(page, min(len(stops) + 2, MAX_TABS))
+            log = await self._presses(page, presses)
+            presses *= 2
         left = None in log
         walk = [e for e in log[: log.index(None) if left else len(log)] if e and not e["frame"]]
-        issues: list[Issue] = []
-        shown: set[str] = set()
-        for entry in walk:
-            if entry["selector"] in shown:
-                continue
-            shown.add(entry["selector"])
-            unchanged = looks.get(entry["selector"]) == entry["look"] and not entry["moving"]
-            if standard is not Standard.WCAG2A and unchanged and entry["bare"]:  # 2.4.7 is AA
-                issues.append(self._invisible(page, entry))
+        issues = self._invisible(page, walk, looks) if standard is not Standard.WCAG2A else []
         framed = any(e and e["frame"] for e in log)  # Tab inside a frame is not seen from here
         if walk and not left and not framed:
-            issues.append(self._trap(page, walk[-1], _cycle(walk), len(looks)))
+            cycle = _cycle(walk, kept_moving=len(log) >= presses)
+            if cycle is not None:
+                issues.append(self._trap(page, walk[-1], cycle, len(looks)))
         return issues
 
     async def _presses(self, page: Page, count: int) -> list[dict[str, Any] | None]:
@@ -134,16 +130,30 @@ class Keyboard:
             f" reaches the other {max(total - len(cycle), 0)} or leaves the page",
         )
 
-    def _invisible(self, page: Page, focused: dict[str, Any]) -> Issue:
-        return _issue(
-            page,
-            "focus-visible",
-            ("2.4.7",),
-            Impact.SERIOUS,
-            focused,
-            "Nothing shows where keyboard focus is on this element (no outline or style change on"
-            " :focus): give it a visible focus style",
-        )
+    def _invisible(
+        self, page: Page, walk: list[dict[str, Any]], looks: dict[str, str]
+    ) -> list[Issue]:
+        """Stops whose look did not change when focused, with no outline (2.4.7, level AA)."""
+        issues: list[Issue] = []
+        shown: set[str] = set()
+        for entry in walk:
+            if entry["selector"] in shown:
+                continue
+            shown.add(entry["selector"])
+            unchanged = looks.get(entry["selector"]) == entry["look"] and not entry["moving"]
+            if unchanged and entry["bare"]:
+                issues.append(
+                    _issue(
+                        page,
+                        "focus-visible",
+                        ("2.4.7",),
+                        Impact.SERIOUS,
+                        entry,
+                        "Nothing shows where keyboard focus is on this element (no outline or style"
+                        " change on :focus): give it a visible focus style",
+                    )
+                )
+        return issues
 
 
 class Reflow:
@@ -174,13 +184,14 @@ class Reflow:
         ]
 
 
-def _cycle(walk: list[dict[str, Any]]) -> list[str]:
+def _cycle(walk: list[dict[str, Any]], *, kept_moving: bool) -> list[str] | None:
     """The stops focus keeps coming back to: from a stop's first visit to its second, or the last
-    stop alone when Tab no longer moves focus at all."""
+    stop alone when Tab stopped moving focus. None when every press reached a new stop: a page
+    longer than the walk (MAX_PRESSES), not a trap."""
     first: dict[str, int] = {}
     for k, entry in enumerate(walk):
         sel = entry["selector"]
         if sel in first:
             return [e["selector"] for e in walk[first[sel] : k]]
         first[sel] = k
-    return [walk[-1]["selector"]]
+    return None if kept_moving else [walk[-1]["selector"]]

@@ -188,11 +188,15 @@ PAGE_CHECKS_FN = r"""
   if (aa && document.body) {
     // Boxes whose own overflow hides text that does not fit them.
     const clips = (v) => v === 'hidden' || v === 'clip';
+    // Cheapest tests first: sizes need one layout for the whole page, text is read last.
     const cut = () => Array.from(document.body.querySelectorAll('*')).filter((el) => {
-      if (el.matches('input, select, textarea, button, img, svg, video, audio, canvas, iframe, script, style')) return false;
-      if (el.clientWidth <= 2 || el.clientHeight <= 2 || !el.textContent.trim()) return false;
+      const [w, h] = [el.clientWidth, el.clientHeight];
+      if (w <= 2 || h <= 2) return false;
+      const [high, wide] = [el.scrollHeight > h + 1, el.scrollWidth > w + 1];
+      if (!high && !wide) return false;
       const o = getComputedStyle(el);
-      return (clips(o.overflowY) && el.scrollHeight > el.clientHeight + 1) || (clips(o.overflowX) && el.scrollWidth > el.clientWidth + 1);
+      if (!((high && clips(o.overflowY)) || (wide && clips(o.overflowX)))) return false;
+      return !el.matches('input, select, textarea, button, img, svg, video, audio, canvas, iframe, script, style') && el.textContent.trim() !== '';
     });
     const innermost = (els) => els.filter((el) => !els.some((o) => o !== el && el.contains(o))).slice(0, 3);
     // Pairs of text runs that cover each other on screen (what a clipping box hides does not count).
@@ -260,12 +264,18 @@ PAGE_CHECKS_FN = r"""
     all.forEach((el, k) => el.style?.setProperty('font-size', (sizes[k] * 2) + 'px', 'important'));
     const enlarged = cut().filter((el) => !wasCut.has(el));
     const crossed = [...overlaps()].filter(([key]) => !overlapped.has(key)).map(([, pair]) => pair);
-    all.forEach((el, k) => (styles[k] === null ? el.removeAttribute('style') : el.setAttribute('style', styles[k])));
+    const restore = (el, style) => {
+      if (style !== null) return el.setAttribute('style', style);
+      el.getAttribute('style'); // read first: Chromium leaves style="" when a style set through el.style is removed unread
+      el.removeAttribute('style');
+    };
+    all.forEach((el, k) => restore(el, styles[k]));
     for (const el of innermost(enlarged))
       add('resize-text', ['1.4.4'], 'serious', el, 'With text at 200 % this text is cut off: let the box grow with its text (no fixed height with overflow hidden)');
     const named = new Set();
     for (const [x, y] of crossed) {
       const [el, other] = [texts[x].parentElement, texts[y].parentElement];
+      if (el.contains(other) || other.contains(el)) continue; // one run of text (a superscript in its line)
       if (named.size >= 3 || named.has(el) || enlarged.some((c) => c.contains(el))) continue;
       named.add(el);
       add('resize-text', ['1.4.4'], 'serious', el, `With text at 200 % this text overlaps other text (${L.selector(other)}): let boxes grow with their text (no fixed heights or positions set for one text size)`);
