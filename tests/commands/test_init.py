@@ -12,6 +12,7 @@ import pytest
 
 from lockgate.cli.main import main
 from lockgate.commands import init
+from lockgate.commands.hooks import MARK
 from lockgate.commands.init import base_branch, detect_stacks, init_project, render_config
 from lockgate.config.loader import load_config
 from lockgate.errors import LockgateError
@@ -241,7 +242,9 @@ def test_a_fresh_python_repository_gets_its_whole_pipeline_from_one_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], system: str
 ) -> None:
     root = tree(tmp_path / "svc", "pyproject.toml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
     assert main(["init", "--ci", system, str(root)]) == 0
+    assert MARK in (root / ".git" / "hooks" / "pre-commit").read_text()  # the hooks too
     config = load_config(root)
     assert config.warnings == ()
     assert config.origins["extends"] == "lockgate.toml:8"
@@ -305,3 +308,42 @@ def test_init_with_an_unknown_ci_system_exits_2_and_writes_nothing(
     err = capsys.readouterr().err
     assert "unknown CI system 'jenkins'" in err and "github, gitlab, circleci" in err
     assert not (root / "lockgate.toml").exists()
+
+
+def test_init_installs_the_secrets_hooks_in_a_git_work_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["init", str(root)]) == 0
+    for hook in ("pre-commit", "pre-push"):
+        assert MARK in (root / ".git" / "hooks" / hook).read_text()
+    assert "installed" in capsys.readouterr().out
+
+
+def test_init_outside_git_says_how_to_add_the_hooks_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    assert main(["init", str(root)]) == 0
+    assert "lockgate hooks install" in capsys.readouterr().err
+    assert (root / "lockgate.toml").is_file()
+
+
+def test_init_leaves_another_tools_hook_alone_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    theirs = root / ".git" / "hooks" / "pre-commit"
+    theirs.write_text("#!/bin/sh\nexec their-tool\n")
+    assert main(["init", str(root)]) == 0
+    assert theirs.read_text() == "#!/bin/sh\nexec their-tool\n"
+    assert "git hooks not installed" in capsys.readouterr().err
+
+
+def test_init_with_no_hooks_installs_none(tmp_path: Path) -> None:
+    root = tree(tmp_path / "svc", "pyproject.toml")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    assert main(["init", "--no-hooks", str(root)]) == 0
+    assert not (root / ".git" / "hooks" / "pre-commit").exists()

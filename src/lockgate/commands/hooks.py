@@ -49,7 +49,7 @@ def add_parser(sub: Any) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    root = _toplevel(Path(args.path))
+    root = toplevel(Path(args.path))
     if args.action == "install":
         return install(root, force=args.force)
     stdin = sys.stdin.read() if args.hook == "pre-push" and not sys.stdin.isatty() else ""
@@ -103,7 +103,7 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _toplevel(path: Path) -> Path:
+def toplevel(path: Path) -> Path:
     done = proc.run(["git", "rev-parse", "--show-toplevel"], cwd=path, timeout=30)
     if done.returncode != 0:
         raise LockgateError(

@@ -81,6 +81,12 @@ def add_parser(sub: Any) -> None:
         help="CI profile: every stage fails on what it could not check (fail_on_unchecked = "
         "true); with github, gitlab or circleci, also write that system's CI file",
     )
+    p.add_argument(
+        "--no-hooks",
+        action="store_true",
+        help="do not install the git pre-commit and pre-push hooks (installed by default in a git "
+        "work tree; `lockgate hooks install` does it later)",
+    )
     p.set_defaults(func=execute)
 
 
@@ -110,8 +116,30 @@ def execute(args: argparse.Namespace) -> int:
             "now takes precedence, so move those settings over",
             file=sys.stderr,
         )
+    if not args.no_hooks:
+        _install_hooks(root)
     print("next: review it, then run `lockgate run`")
     return 0
+
+
+def _install_hooks(root: Path) -> None:
+    """The secrets hooks, so nothing the gate would fail reaches a commit; a folder outside git,
+    or hooks of another tool already there, is a note with the command to run later."""
+    from lockgate.commands import hooks
+
+    try:
+        top = hooks.toplevel(root)
+    except LockgateError:
+        print(
+            "note: not a git work tree, so no git hooks were installed; after `git init`, run "
+            "`lockgate hooks install`",
+            file=sys.stderr,
+        )
+        return
+    try:
+        hooks.install(top)
+    except LockgateError as exc:
+        print(f"note: git hooks not installed: {exc.message}; {exc.hint}", file=sys.stderr)
 
 
 def init_project(
