@@ -23,6 +23,7 @@ BUILTIN: dict[str, str] = {
     "secrets": "lockgate.stages.secrets:SecretsStage",
     "sast": "lockgate.stages.sast:SastStage",
     "deps": "lockgate.stages.deps:DepsStage",
+    "plan": "lockgate.stages.plan:PlanStage",
     "build": "lockgate.stages.build:BuildStage",
     "deploy": "lockgate.stages.deploy:DeployStage",
     "load": "lockgate.stages.load:LoadStage",
