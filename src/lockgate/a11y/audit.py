@@ -10,9 +10,10 @@ import html
 import re
 import time
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from lockgate.a11y import browser, pagejs, sources, urls
@@ -267,10 +268,14 @@ async def _after_actions(
             acted = True
             await page.click(action.click)
             await page.wait_for_load_state("load")
-            after = [i for e in engines for i in await e.run(page, settings.standard)]
+            run = await check_page(page, engines, settings.standard)
         except Error as exc:
             skipped.append(PageSkip(what, f"the action failed: {_first_line(exc)}"))
             continue
+        if run.failed is not None:
+            skipped.append(PageSkip(what, run.failed))
+            continue
+        after = run.issues
         found += [replace(i, message=f"After clicking {action.click}: {i.message}") for i in after]
     return found
 
@@ -309,14 +314,45 @@ async def _visit(
     kind = response.headers.get("content-type", "") if response is not None else "text/html"
     if "html" not in kind:
         return [], [], f"{NOT_HTML} ({kind.split(';')[0] or 'no content type'})"
-    links: list[str] = await page.evaluate(pagejs.LINKS_FN)
+    run = await check_page(page, engines, settings.standard)
+    return run.issues, run.links, run.failed
+
+
+@dataclass(frozen=True)
+class PageRun:
+    """What the engines found in one loaded page, its links, and the engine that failed in it."""
+
+    issues: list[Issue]
+    links: list[str]
+    failed: str | None = None  # "Axe failed in the page: ..."; the issues are then not to be used
+    seconds: dict[str, float] = field(default_factory=dict)  # per engine: in the page, then after
+
+
+async def check_page(page: Page, engines: list[Engine], standard: Standard) -> PageRun:
+    """Every engine on the loaded `page`: their scripts in one call into the page (a round trip
+    each cost as much as a small engine), then what each does after its script, in order."""
+    from playwright.async_api import Error
+
+    scripts = [e.script(standard) for e in engines]
+    fns = [s[0] for s in scripts if s is not None] + [pagejs.LINKS_FN]
+    args = [s[1] for s in scripts if s is not None] + [None]
+    answers: Iterator[dict[str, Any]] = iter(await page.evaluate(pagejs.run_all(fns), args))
+    nothing: dict[str, Any] = {"value": None, "ms": 0.0}  # an engine with no script
+    seconds: dict[str, float] = {}
     found: list[Issue] = []
-    for engine in engines:
+    for engine, script in zip(engines, scripts, strict=True):
+        answer = next(answers) if script is not None else nothing
+        name = type(engine).__name__
+        if "error" in answer:
+            return PageRun([], [], f"{name} failed in the page: {answer['error'][:300]}")
+        started = time.perf_counter()
         try:
-            found += await engine.run(page, settings.standard)
+            found += await engine.findings(page, standard, answer["value"])
         except Error as exc:
-            return [], links, f"{type(engine).__name__} failed in the page: {_first_line(exc)}"
-    return found, links, None
+            return PageRun([], [], f"{name} failed in the page: {_first_line(exc)}")
+        seconds[name] = answer["ms"] / 1000 + time.perf_counter() - started
+    links = next(answers)
+    return PageRun(found, list(links.get("value") or []), None, seconds)
 
 
 async def _pictures(page: Page, issues: list[Issue], folder: Path, names: list[str]) -> list[Issue]:

@@ -5,13 +5,14 @@ Tab presses), reflow at 320 CSS px."""
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from lockgate.a11y import pagejs
 from lockgate.a11y.interface import Impact, Issue, Standard
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import CDPSession, Page, ViewportSize
 
 LOCKGATE = "lockgate"
 MAX_PRESSES = 300  # Tab presses per pass (two at most): the Tab order beyond is not walked
@@ -33,6 +34,39 @@ VAGUE_LINK_TEXT = (
     "continue reading",
     "go",
 )
+# Abbreviations readers know without an expansion (GOV.UK's style guide names UK, DVLA, US, EU,
+# VAT and MP), and the everyday ones of the web.
+KNOWN_ABBREVIATIONS = (
+    "UK",
+    "GOV",
+    "US",
+    "USA",
+    "EU",
+    "UN",
+    "VAT",
+    "MP",
+    "MPS",
+    "DVLA",
+    "NHS",
+    "BBC",
+    "TV",
+    "OK",
+    "ID",
+    "PIN",
+    "PDF",
+    "URL",
+    "FAQ",
+    "FAQS",
+    "HTML",
+    "CSS",
+    "API",
+    "AM",
+    "PM",
+    "GP",
+    "CV",
+    "DIY",
+    "PS",
+)
 _HELP = {
     "1.3.1": "https://www.w3.org/WAI/WCAG22/Understanding/info-and-relationships",
     "1.4.4": "https://www.w3.org/WAI/WCAG22/Understanding/resize-text",
@@ -45,6 +79,8 @@ _HELP = {
     "2.4.7": "https://www.w3.org/WAI/WCAG22/Understanding/focus-visible",
     "3.1.1": "https://www.w3.org/WAI/WCAG22/Understanding/language-of-page",
     "1.3.3": "https://www.w3.org/WAI/WCAG22/Understanding/sensory-characteristics",
+    "2.4.3": "https://www.w3.org/WAI/WCAG22/Understanding/focus-order",
+    "3.1.4": "https://www.w3.org/WAI/WCAG22/Understanding/abbreviations",
     "1.4.2": "https://www.w3.org/WAI/WCAG22/Understanding/audio-control",
     "1.4.12": "https://www.w3.org/WAI/WCAG22/Understanding/text-spacing",
     "2.2.2": "https://www.w3.org/WAI/WCAG22/Understanding/pause-stop-hide",
@@ -71,14 +107,21 @@ def _issue(
 class PageChecks:
     """Language, title, main landmark, skip link, heading order, vague link text, mouse-only
     controls, autoplay, instructions by position or colour, error messages not tied to their
-    field; at level AA, text cut off or overlapping at 200 % (1.4.4) and text cut off by wider
-    text spacing (1.4.12)."""
+    field, moving content that cannot be paused, a positive tabindex; at level AA and above, text
+    cut off or overlapping at 200 % (1.4.4), text cut off by wider text spacing (1.4.12) and
+    abbreviations never spelled out (3.1.4, level AAA: minor)."""
 
     name = LOCKGATE
 
-    async def run(self, page: Page, standard: Standard) -> list[Issue]:
-        args = {"vague": list(VAGUE_LINK_TEXT), "aa": standard is not Standard.WCAG2A}
-        raw: list[dict[str, Any]] = await page.evaluate(pagejs.PAGE_CHECKS_FN, args)
+    def script(self, standard: Standard) -> tuple[str, Any]:
+        args = {
+            "vague": list(VAGUE_LINK_TEXT),
+            "aa": standard is not Standard.WCAG2A,
+            "known": list(KNOWN_ABBREVIATIONS),
+        }
+        return pagejs.PAGE_CHECKS_FN, args
+
+    async def findings(self, page: Page, standard: Standard, raw: Any) -> list[Issue]:
         return [
             _issue(page, r["rule"], tuple(r["criteria"]), Impact(r["impact"]), r, r["message"])
             for r in raw
@@ -90,8 +133,11 @@ class Keyboard:
 
     name = LOCKGATE
 
-    async def run(self, page: Page, standard: Standard) -> list[Issue]:
-        stops: list[dict[str, Any]] = await page.evaluate(pagejs.FOCUSABLES_FN)
+    def script(self, standard: Standard) -> tuple[str, Any]:
+        return pagejs.FOCUSABLES_FN, None  # the stops Tab should reach; focus changes logged
+
+    async def findings(self, page: Page, standard: Standard, raw: Any) -> list[Issue]:
+        stops: list[dict[str, Any]] = raw
         if not stops:
             return []
         looks = {s["selector"]: s["look"] for s in stops}
@@ -157,19 +203,32 @@ class Keyboard:
 
 
 class Reflow:
-    """At 320 CSS px wide, the page must not scroll sideways (1.4.10); scroll containers are exempt."""
+    """At 320 CSS px wide, the page must not scroll sideways (1.4.10); scroll containers are exempt.
+
+    The width is changed through the DevTools protocol, not Playwright's set_viewport_size, which
+    also resizes the browser window (twice the time, and this check runs on every page); it is set
+    back to exactly what Playwright set, so Playwright's own state stays true."""
 
     name = LOCKGATE
 
-    async def run(self, page: Page, standard: Standard) -> list[Issue]:
+    def __init__(self) -> None:
+        self._sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
+
+    def script(self, standard: Standard) -> None:
+        return None
+
+    async def findings(self, page: Page, standard: Standard, raw: Any) -> list[Issue]:
         if standard is Standard.WCAG2A:
             return []  # 1.4.10 is level AA
+        session = self._sessions.get(page)
+        if session is None:
+            session = self._sessions[page] = await page.context.new_cdp_session(page)
         size = page.viewport_size or {"width": 1280, "height": 800}
-        await page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+        await session.send("Emulation.setDeviceMetricsOverride", _metrics(REFLOW_WIDTH, size))
         try:
-            raw: list[dict[str, Any]] = await page.evaluate(pagejs.REFLOW_FN)
+            found: list[dict[str, Any]] = await page.evaluate(pagejs.REFLOW_FN, REFLOW_WIDTH)
         finally:
-            await page.set_viewport_size(size)
+            await session.send("Emulation.setDeviceMetricsOverride", _metrics(size["width"], size))
         return [
             _issue(
                 page,
@@ -180,8 +239,22 @@ class Reflow:
                 f"At {REFLOW_WIDTH} CSS px wide this element reaches {r['right']} px, so the page"
                 " scrolls sideways: let it wrap or shrink (max-width: 100%)",
             )
-            for r in raw
+            for r in found
         ]
+
+
+def _metrics(width: int, size: ViewportSize) -> dict[str, Any]:
+    """What Playwright sends for a viewport (the screen the size of the viewport, as for a context
+    made with a viewport and no screen), at `width`."""
+    return {
+        "mobile": False,
+        "width": width,
+        "height": size["height"],
+        "screenWidth": width,
+        "screenHeight": size["height"],
+        "deviceScaleFactor": 1,
+        "screenOrientation": {"angle": 0, "type": "landscapePrimary"},
+    }
 
 
 def _cycle(walk: list[dict[str, Any]], *, kept_moving: bool) -> list[str] | None:

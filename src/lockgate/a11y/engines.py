@@ -78,12 +78,14 @@ def _impact(value: object) -> Impact:
 class Axe:
     name = AXE
 
-    async def run(self, page: Page, standard: Standard) -> list[Issue]:
+    def script(self, standard: Standard) -> tuple[str, Any]:
         opts = {
             "runOnly": {"type": "tag", "values": _AXE_TAGS[standard]},
             "resultTypes": ["violations"],
         }
-        raw: list[dict[str, Any]] = await page.evaluate(pagejs.AXE_FN, opts)
+        return pagejs.AXE_FN, opts
+
+    async def findings(self, page: Page, standard: Standard, raw: Any) -> list[Issue]:
         return [
             Issue(
                 engine=AXE,
@@ -105,10 +107,10 @@ class HtmlCodeSniffer:
 
     name = HTMLCS
 
-    async def run(self, page: Page, standard: Standard) -> list[Issue]:
-        raw: list[dict[str, Any]] = await page.evaluate(
-            pagejs.HTMLCS_FN, _HTMLCS_STANDARD[standard]
-        )
+    def script(self, standard: Standard) -> tuple[str, Any]:
+        return pagejs.HTMLCS_FN, _HTMLCS_STANDARD[standard]
+
+    async def findings(self, page: Page, standard: Standard, raw: Any) -> list[Issue]:
         return [
             Issue(
                 engine=HTMLCS,

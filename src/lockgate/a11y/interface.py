@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lockgate.model import Severity
 
@@ -77,10 +77,16 @@ class Outcome:
 
 
 class Engine(Protocol):
-    """A rule engine or check set run inside a loaded page."""
+    """A rule engine or check set: a script run inside the loaded page (with every other engine's,
+    in one call), then what it makes of the script's answer, acting on the page where it must
+    (Tab presses, resizing)."""
 
     name: str
 
-    async def run(self, page: Page, standard: Standard) -> list[Issue]:
-        """The page's issues; `page` is loaded, with lockgate's helpers and the engines injected."""
+    def script(self, standard: Standard) -> tuple[str, Any] | None:
+        """(a JavaScript function expression, its argument) to run in the page; None: none."""
+        ...
+
+    async def findings(self, page: Page, standard: Standard, raw: Any) -> list[Issue]:
+        """The page's issues from `raw`, what the script returned (None without a script)."""
         ...

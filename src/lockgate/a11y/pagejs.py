@@ -97,7 +97,7 @@ HTMLCS_FN = r"""
 # lockgate's own checks on the loaded page: language, title, main landmark, skip link, heading
 # order, link text that says nothing alone, interactive elements the keyboard cannot reach.
 PAGE_CHECKS_FN = r"""
-({ vague, aa }) => {
+({ vague, aa, known }) => {
   const L = window.__lockgate;
   const out = [];
   const add = (rule, criteria, impact, el, message) =>
@@ -158,6 +158,50 @@ PAGE_CHECKS_FN = r"""
       add('autoplay', ['2.2.2'], 'serious', m, 'This video plays by itself with no controls to pause or stop it: add controls, or do not autoplay');
     else if (!m.muted)
       add('autoplay', ['1.4.2'], 'serious', m, 'This audio plays by itself with no way to stop it or turn it down: add controls, or do not autoplay');
+  }
+  // 2.2.2: content that moves by itself for more than 5 s, with nothing on the page to pause it.
+  const pause = /\b(pause|stop)\b/i;
+  const pausable = Array.from(document.querySelectorAll('button, [role="button"], [role="switch"], input[type="button"], input[type="checkbox"], a[href]'))
+    .some((b) => pause.test(L.name(b) + ' ' + (b.value || '') + ' ' + (b.title || '')));
+  if (!pausable) {
+    const moving = Array.from(document.querySelectorAll('marquee, blink')).filter(L.shown);
+    for (const a of document.getAnimations()) {
+      const el = a.effect && a.effect.target;
+      if (!(el instanceof Element) || a.playState !== 'running' || moving.includes(el)) continue;
+      if (a.effect.getComputedTiming().endTime <= 5000 || !L.shown(el)) continue;
+      if (el.closest('[role="progressbar"], [role="status"], [aria-busy="true"]')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width * r.height < 64 * 64) continue; // a spinner, not content to read
+      moving.push(el);
+    }
+    for (const el of moving.filter((el) => !moving.some((o) => o !== el && o.contains(el))).slice(0, 3))
+      add('moving-content', ['2.2.2'], 'serious', el, 'This content moves by itself for more than 5 seconds and nothing on the page pauses or stops it: add a pause button, or stop the movement within 5 seconds');
+  }
+  // 2.4.3: a positive tabindex pulls an element ahead of the page's order for Tab.
+  for (const el of Array.from(document.querySelectorAll('[tabindex]')).filter((el) => el.tabIndex > 0 && !el.disabled && L.shown(el)).slice(0, 5))
+    add('focus-order', ['2.4.3'], 'moderate', el, `tabindex="${el.getAttribute('tabindex')}" moves this element ahead of the page's own order for Tab: use tabindex="0" (or none) and put it where it belongs in the page`);
+  // 3.1.4 (level AAA, so minor): abbreviations never spelled out on the page.
+  if (aa && document.body) {
+    const spelled = new Set(Array.from(document.querySelectorAll('abbr[title]')).filter((a) => a.title.trim()).map((a) => a.textContent.trim()));
+    const all = document.body.textContent;
+    for (const m of all.matchAll(/((?:\S+\s+){1,8})\([A-Z][A-Z0-9]+\)/g)) // "HM Revenue and Customs (HMRC)": HM is part of a name spelled out
+      for (const w of m[1].split(/\s+/)) spelled.add(w.replace(/[^A-Za-z0-9]/g, ''));
+    const firsts = new Map();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n && firsts.size < 50; n = walker.nextNode()) {
+      const parent = n.parentElement;
+      if (parent.closest('script, style, noscript, template, code, pre, kbd, samp, var')) continue;
+      const text = n.textContent;
+      if (/\b[A-Z]{2,}\s+[A-Z]{2,}\s+[A-Z]{2,}\b/.test(text)) continue; // words in capitals, not abbreviations
+      for (const m of text.matchAll(/(?:^|[\s(\u201c"'])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(?=$|[\s),.;:!?\u201d"'])/g)) {
+        const word = m[1];
+        if (word.length > 6 || known.includes(word) || /^[IVXLCDM]+$/.test(word) || spelled.has(word) || firsts.has(word)) continue;
+        if (all.includes('(' + word + ')') || all.includes(word + ' (')) continue; // "HM Revenue and Customs (HMRC)"
+        if (L.shown(parent)) firsts.set(word, parent);
+      }
+    }
+    for (const [word, el] of Array.from(firsts).slice(0, 5))
+      add('abbreviation', ['3.1.4'], 'minor', el, `"${word}" is not spelled out anywhere on this page: write it in full the first time it is used, with the abbreviation after it in brackets, or use <abbr title="...">`);
   }
   const sensory = [
     /\b(button|link|icon|field|menu|box|panel|column)s? (on|to|at) the (right|left)(-hand side)?\b/i,
@@ -320,10 +364,12 @@ LOOK = r"""
 })();
 """
 
-# At the current (narrow) viewport: the innermost elements that stick out to the right.
+# At the narrow viewport (`narrow` CSS px): the innermost elements that stick out to the right.
 REFLOW_FN = r"""
-() => {
+async (narrow) => {
   const L = window.__lockgate;
+  for (let k = 0; k < 20 && document.documentElement.clientWidth > narrow; k++)
+    await new Promise((r) => setTimeout(r, 15)); // the new width reaches the page (it has by now, as a rule)
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= width + 1) return [];
   const scrolls = (el) => { const o = getComputedStyle(el).overflowX; return o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip'; };
@@ -346,3 +392,26 @@ REFLOW_FN = r"""
 LINKS_FN = r"""
 () => Array.from(document.querySelectorAll('a[href], area[href]')).map((a) => a.href)
 """
+
+
+def run_all(fns: list[str]) -> str:
+    """One function expression that runs each of `fns` in turn with its argument (`args[k]`), each
+    answer {value, ms} or {error, ms}: every engine in one call into the page."""
+    return _RUN_ALL.get(tuple(fns)) or _RUN_ALL.setdefault(tuple(fns), _run_all(fns))
+
+
+_RUN_ALL: dict[tuple[str, ...], str] = {}
+
+
+def _run_all(fns: list[str]) -> str:
+    calls = ",\n".join(f"    await run({fn.strip()}, args[{k}])" for k, fn in enumerate(fns))
+    return (
+        "async (args) => {\n"
+        "  const run = async (fn, arg) => {\n"
+        "    const t = performance.now();\n"
+        "    try { return { value: await fn(arg), ms: performance.now() - t }; }\n"
+        "    catch (e) { return { error: String((e && e.message) || e), ms: performance.now() - t }; }\n"
+        "  };\n"
+        f"  return [\n{calls},\n  ];\n"
+        "}"
+    )
