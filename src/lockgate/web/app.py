@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -28,6 +29,7 @@ from lockgate.metrics.timeparse import duration, parse_bound, show
 from lockgate.web import buildview, prometheus, runs
 from lockgate.web.charts import Chart, svg
 from lockgate.web.data import Dashboard, LatestRun
+from lockgate.web.freshness import Cache
 from lockgate.web.ingest import Ingest
 from lockgate.web.openapi import OPENAPI
 
@@ -40,6 +42,7 @@ HEADERS = {
     "referrer-policy": "no-referrer",
     "cache-control": "no-store",
 }
+_ENCODED = tuple((k.encode(), v.encode()) for k, v in HEADERS.items())
 ASGIApp = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
     Awaitable[None],
@@ -60,8 +63,7 @@ class SecurityHeaders:
     ) -> None:
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                extra = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
-                message["headers"] = [*message.get("headers", []), *extra]
+                message["headers"] = [*message.get("headers", []), *_ENCODED]
             await send(message)
 
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
@@ -78,18 +80,19 @@ def create_app(
         autoescape=select_autoescape(["html", "j2"], default=True),
     )
     views = _Views(dashboard, templates, shown_year)
+    kept = _Kept(dashboard.cache)
     ingest = Ingest(lambda: dashboard.store, token)
     app = Starlette(
         routes=[
-            Route("/", views.services),
-            Route("/services/{name:path}", views.service),
-            Route("/runs/{run_id}", views.run),
+            Route("/", kept(views.services)),
+            Route("/services/{name:path}", kept(views.service)),
+            Route("/runs/{run_id}", kept(views.run)),
             Route("/runs/{run_id}/reports/{fmt}", views.run_report),
-            Route("/api/v1/runs/{run_id}", views.api_run),
-            Route("/api/v1/services", views.api_services),
-            Route("/api/v1/metrics", views.api_metrics),
+            Route("/api/v1/runs/{run_id}", kept(views.api_run)),
+            Route("/api/v1/services", kept(views.api_services)),
+            Route("/api/v1/metrics", kept(views.api_metrics)),
             Route("/api/v1/openapi.json", views.openapi),
-            Route("/metrics", views.prometheus),
+            Route("/metrics", kept(views.prometheus)),
             Route("/api/v1/runs", ingest.runs, methods=["POST"]),
             Route("/api/v1/deployments", ingest.deployments, methods=["POST"]),
             Route("/api/v1/incidents", ingest.incidents, methods=["POST"]),
@@ -99,6 +102,41 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     return app
+
+
+class _Kept:
+    """Read routes answered from the cache while the store is unchanged.
+
+    A kept answer is served on the event loop without a thread (the busy case: one cheap check
+    that the store did not change); a missing one is computed in the thread pool, once for all
+    the requests that ask for it meanwhile. Keyed by path and query string.
+    """
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def __call__(
+        self, view: Callable[[Request], Response]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            key = ("response", request.scope["path"], request.scope["query_string"])
+            found, kept = self.cache.lookup(key)
+            if not found:
+                kept = await run_in_threadpool(self.cache.get, key, lambda: _Answer(view(request)))
+            assert isinstance(kept, _Answer)
+            return kept
+
+        return endpoint
+
+
+class _Answer(Response):
+    """A kept response, sent as it is: its body and headers were encoded once, when it was made."""
+
+    def __init__(self, response: Response) -> None:  # no super().__init__: nothing to render
+        self.status_code = response.status_code
+        self.body = bytes(response.body)
+        self.raw_headers = list(response.raw_headers)
+        self.background = None
 
 
 def _closing(dashboard: Dashboard) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:

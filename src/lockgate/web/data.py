@@ -63,6 +63,11 @@ class Dashboard:
         return self._store
 
     @property
+    def cache(self) -> Cache:
+        """What the pages computed, kept until the store changes (the app keeps answers in it)."""
+        return self._cache
+
+    @property
     def reports(self) -> Path:
         """Where `lockgate run` writes each run's reports by default (one folder per run id)."""
         return self.project / ".lockgate" / "reports"

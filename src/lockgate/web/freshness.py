@@ -34,7 +34,6 @@ from lockgate.store import database
 T = TypeVar("T")
 MAX_AGE = timedelta(seconds=60)
 MAX_ENTRIES = 128
-STRIPES = 16  # computations of keys on different stripes run side by side
 
 
 class StoreVersion:
@@ -99,7 +98,8 @@ class Cache:
     """Computed values by key, each valid for one store version and at most MAX_AGE.
 
     One caller computes a missing value while the others asking for the same key wait for it
-    (fifty clients opening the page at once cost one computation, not fifty).
+    (fifty clients opening the page at once cost one computation, not fifty). A computation may
+    ask for other keys (a page for the four keys), never for its own.
     """
 
     def __init__(
@@ -115,24 +115,35 @@ class Cache:
         self._size = size
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
-        self._computing = tuple(threading.Lock() for _ in range(STRIPES))
+        self._computing: dict[Hashable, threading.Lock] = {}  # key -> held while computing it
+
+    def lookup(self, key: Hashable) -> tuple[bool, Any]:
+        """(True, the kept value) when it is fresh, else (False, None); never computes or waits."""
+        kept = self._fresh(key, self._version())
+        return (False, None) if kept is None else (True, kept.value)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         version = self._version()  # read before computing: a commit during it is seen next time
         kept = self._fresh(key, version)
         if kept is not None:
             return kept.value  # type: ignore[no-any-return]
-        with self._computing[hash(key) % STRIPES]:
+        with self._lock:
+            one = self._computing.setdefault(key, threading.Lock())
+        with one:
             kept = self._fresh(key, version)
             if kept is not None:
                 return kept.value  # type: ignore[no-any-return]
-            at = self._now()
-            value = compute()
-            with self._lock:
-                self._entries[key] = _Entry(version, at, value)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self._size:
-                    self._entries.popitem(last=False)
+            try:
+                at = self._now()
+                value = compute()
+                with self._lock:
+                    self._entries[key] = _Entry(version, at, value)
+                    self._entries.move_to_end(key)
+                    while len(self._entries) > self._size:
+                        self._entries.popitem(last=False)
+            finally:
+                with self._lock:  # later callers find the entry (or compute after an error)
+                    self._computing.pop(key, None)
             return value
 
     def _fresh(self, key: Hashable, version: Hashable) -> _Entry | None:
