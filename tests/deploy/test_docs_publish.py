@@ -80,6 +80,22 @@ def test_publish_on_but_no_site_left_is_unchecked_not_silent(tmp_path: Path) -> 
     assert "left no site" in item.reason and item.fix
 
 
+@pytest.mark.parametrize("publish", [True, False])
+def test_publish_on_but_the_docs_stage_left_out_of_the_run_is_unchecked_not_silent(
+    tmp_path: Path, publish: bool
+) -> None:
+    # `lockgate run --skip docs` (or a CI job per stage): the deploy has no docs result to serve
+    config = {"stages": {"docs": {"publish": publish}}}
+    ctx = make_context(DeployStage, tmp_path, tmp_path / "deploy", config=config)
+    site, unserved = _docs_site(ctx)
+    assert site is None
+    if publish:
+        [item] = unserved
+        assert "did not run" in item.reason and "--skip docs" in item.fix
+    else:
+        assert unserved == ()
+
+
 def test_a_deploy_without_a_site_says_the_docs_are_not_served(tmp_path: Path) -> None:
     settings = replace(settings_for(tmp_path), publish_docs=True)
     env = resolve("staging", settings.environments, "main")

@@ -47,7 +47,12 @@ def make_context(
         }
         stages[stage.name] = {**stages.get(stage.name, {}), **gate_keys}
         data["stages"] = stages
-    loaded = config_from_data(project, data, {stage.name: stage}, label="test config")
+    from lockgate.stages.registry import builtin_stages
+
+    # the stage and the built-in stages it needs (their sections reach it as needed_options)
+    builtin = builtin_stages()
+    known = {n: builtin[n] for n in stage.needs if n in builtin}
+    loaded = config_from_data(project, data, {**known, stage.name: stage}, label="test config")
     return stage_context(
         loaded,
         stage,

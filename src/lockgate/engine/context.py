@@ -44,6 +44,9 @@ def stage_context(
         deploy=config.deploy,
         environments=config.environments,
         upstream=MappingProxyType(dict(upstream or {})),
+        needed_options=MappingProxyType(
+            {n: config.stages[n].options for n in stage.needs if n in config.stages}
+        ),
         naming=config.naming,
     )
 

@@ -128,8 +128,14 @@ def _docs_site(ctx: StageContext) -> tuple[Path | None, tuple[Unchecked, ...]]:
     from lockgate.stages.docs import published_site
 
     docs = ctx.upstream.get("docs")
-    site = published_site(docs, ctx.artifacts.parent) if docs is not None else None
-    if docs is None or site is None:
+    if docs is None:
+        if not ctx.needed_options.get("docs", {}).get("publish"):
+            return None, ()
+        why = "publish = true, but the docs stage did not run in this run (--skip, --only, or disabled)"
+        fix = "run the docs stage with the deploy (lockgate run without --skip docs)"
+        return None, (Unchecked(what="docs site", reason=why, fix=fix),)
+    site = published_site(docs, ctx.artifacts.parent)
+    if site is None:
         return None, ()
     if not (site / "index.html").is_file():
         why = f"publish = true, but the docs stage left no site ({docs.summary[:200]})"

@@ -75,6 +75,9 @@ class StageContext:
     deploy: DeploySettings
     environments: Mapping[str, EnvironmentSettings]
     upstream: Mapping[str, StageResult] = field(default_factory=dict)  # results of its needs
+    # the validated sections of the stages in `needs`, whether or not they run in this run (a
+    # stage can then say what it misses when one was left out with --skip or --only)
+    needed_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     naming: NamingSettings = field(default_factory=NamingSettings.defaults)  # [naming] policy
 
 
