@@ -214,7 +214,7 @@ def run_page(v: RunView) -> dict[str, Any]:
             "active": v.filter.active,
             "stages": stage_names,
             "severities": [s.value for s in SEVERITIES],
-            "clear": run_href(run.id) + "#findings",
+            "reset_href": run_href(run.id) + "#findings",
         },
         "findings": [_finding(f) for f in v.findings],
         "matched": v.matched,
