@@ -258,3 +258,14 @@ def test_pages_follow_each_change_to_the_store(run_client: TestClient, project: 
         store.finish_run(NEWEST, RunStatus.PASSED, NOW)
     assert deployments() == "3"
     assert f'<a href="/runs/{NEWEST}">{NEWEST}</a> passed' in run_client.get("/").text
+
+
+def test_report_files_written_after_the_run_was_recorded_are_offered(
+    run_client: TestClient, run_project: Path
+) -> None:
+    """`lockgate run` records the verdict first, then writes the reports: the page sees them."""
+    assert "This server has no report files of this run" in run_client.get(f"/runs/{OLDER}").text
+    folder = run_project / ".lockgate" / "reports" / OLDER
+    folder.mkdir()
+    (folder / "junit.xml").write_text("<testsuites/>")
+    assert f'href="/runs/{OLDER}/reports/junit"' in run_client.get(f"/runs/{OLDER}").text

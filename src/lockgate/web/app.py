@@ -86,9 +86,11 @@ def create_app(
         routes=[
             Route("/", kept(views.services)),
             Route("/services/{name:path}", kept(views.service)),
-            Route("/runs/{run_id}", kept(views.run)),
+            Route(
+                "/runs/{run_id}", views.run
+            ),  # rendered each time: its report files may come later
             Route("/runs/{run_id}/reports/{fmt}", views.run_report),
-            Route("/api/v1/runs/{run_id}", kept(views.api_run)),
+            Route("/api/v1/runs/{run_id}", views.api_run),
             Route("/api/v1/services", kept(views.api_services)),
             Route("/api/v1/metrics", kept(views.api_metrics)),
             Route("/api/v1/openapi.json", views.openapi),
