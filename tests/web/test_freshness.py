@@ -3,6 +3,7 @@ PostgreSQL), a kept value is recomputed after a change, and concurrent callers c
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Hashable
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 
 from lockgate.model import Incident
 from lockgate.store import Store, database
-from lockgate.web.freshness import Cache, StoreVersion
+from lockgate.web.freshness import Cache, SharedReads, StoreVersion
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
@@ -53,9 +54,9 @@ def test_a_kept_value_lasts_until_the_version_changes_or_it_is_too_old() -> None
         return len(computed)
 
     assert cache.get("k", compute) == 1
-    assert cache.get("k", compute) == 1 and cache.lookup("k") == (True, 1)
+    assert cache.get("k", compute) == 1 and cache.lookup("k", 1) == (True, 1)
     token[0] = 2
-    assert cache.lookup("k") == (False, None)
+    assert cache.lookup("k", 2) == (False, None)
     assert cache.get("k", compute) == 2
     clock.now += timedelta(seconds=60)
     assert cache.get("k", compute) == 3
@@ -100,3 +101,59 @@ def test_a_failed_computation_is_not_kept() -> None:
         with pytest.raises(RuntimeError):
             cache.get("k", broken)
     assert cache.get("k", lambda: 7) == 7
+
+
+class _Counted:
+    """A version source with a round trip (as PostgreSQL's): counts its reads."""
+
+    inline = False
+
+    def __init__(self) -> None:
+        self.token = 0
+        self.reads = 0
+
+    def current(self) -> Hashable:
+        self.reads += 1
+        return self.token
+
+
+def test_requests_share_version_reads_and_each_sees_what_was_committed_before_it() -> None:
+    source = _Counted()
+    shared = SharedReads(source)
+
+    async def main() -> None:
+        first = [asyncio.create_task(shared.current()) for _ in range(20)]
+        assert await asyncio.gather(*first) == [0] * 20
+        assert source.reads == 1  # twenty requests, one round trip
+        source.token = 1  # a commit: every request from now on must see it
+        assert await shared.current() == 1
+
+    asyncio.run(main())
+    assert source.reads == 2
+
+
+def test_the_services_page_follows_writes_on_both_backends(
+    store: Store, database_url: str, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from lockgate.model import Deployment, DeploymentStatus
+    from lockgate.web.app import create_app
+    from lockgate.web.data import Dashboard
+
+    def deploy(n: int) -> None:
+        at = NOW - timedelta(days=n)
+        dep = Deployment(
+            "svc", "production", f"v{n}", None, None, at, DeploymentStatus.SUCCEEDED, "t", at
+        )
+        store.import_deployment(dep, f"t:{n}")
+
+    deploy(1)
+    app = create_app(Dashboard(tmp_path, lambda: NOW, database_url))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert "<td>1 (0.08 a week)" in client.get("/").text
+        assert "<td>1 (0.08 a week)" in client.get("/").text  # kept
+        deploy(2)
+        assert "<td>2 (0.16 a week)" in client.get("/").text
+        doc = client.get("/api/v1/metrics").json()
+        assert doc["services"][0]["deployment_frequency"]["deployments"] == 2

@@ -29,7 +29,7 @@ from lockgate.metrics.timeparse import duration, parse_bound, show
 from lockgate.web import buildview, prometheus, runs
 from lockgate.web.charts import Chart, svg
 from lockgate.web.data import Dashboard, LatestRun
-from lockgate.web.freshness import Cache
+from lockgate.web.freshness import Cache, SharedReads
 from lockgate.web.ingest import Ingest
 from lockgate.web.openapi import OPENAPI
 
@@ -80,7 +80,7 @@ def create_app(
         autoescape=select_autoescape(["html", "j2"], default=True),
     )
     views = _Views(dashboard, templates, shown_year)
-    kept = _Kept(dashboard.cache)
+    kept = _Kept(dashboard.cache, dashboard.versions)
     ingest = Ingest(lambda: dashboard.store, token)
     app = Starlette(
         routes=[
@@ -114,15 +114,16 @@ class _Kept:
     the requests that ask for it meanwhile. Keyed by path and query string.
     """
 
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, versions: SharedReads) -> None:
         self.cache = cache
+        self.versions = versions
 
     def __call__(
         self, view: Callable[[Request], Response]
     ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             key = ("response", request.scope["path"], request.scope["query_string"])
-            found, kept = self.cache.lookup(key)
+            found, kept = self.cache.lookup(key, await self.versions.current())
             if not found:
                 kept = await run_in_threadpool(self.cache.get, key, lambda: _Answer(view(request)))
             assert isinstance(kept, _Answer)

@@ -13,7 +13,7 @@ from lockgate.metrics.model import DEFAULT_DAYS, PRODUCTION, ServiceKeys, Window
 from lockgate.model import Deployment, Incident, Run, Status
 from lockgate.store import database
 from lockgate.store.repository import Store
-from lockgate.web.freshness import Cache, StoreVersion
+from lockgate.web.freshness import Cache, SharedReads, StoreVersion
 
 RECENT_RUNS = 30  # runs the build measures of a service read (the newest in the window)
 RUNS_SCANNED = 500  # run rows (without results) looked through for those in the window
@@ -57,10 +57,16 @@ class Dashboard:
         self._store = Store.open(project, url)
         self._version = StoreVersion(database.resolve(project, url))
         self._cache = Cache(self._version.current, now)
+        self._versions = SharedReads(self._version)
 
     @property
     def store(self) -> Store:
         return self._store
+
+    @property
+    def versions(self) -> SharedReads:
+        """The store's version as requests on the event loop read it."""
+        return self._versions
 
     @property
     def cache(self) -> Cache:

@@ -7,8 +7,9 @@ the CLI, another server, or this server's ingest API):
 - SQLite: `PRAGMA data_version` on a connection of the cache's own that never writes; it moves
   whenever any other connection, in any process, commits.
 - PostgreSQL: the current snapshot (`pg_current_snapshot()`: the oldest running transaction, the
-  next transaction id and the ones in progress); it moves when any transaction that wrote
-  starts or ends, so a value computed while a write was in flight is not kept past its commit.
+  next transaction id and the ones in progress); it moves when a transaction first writes and
+  when it ends, so a value computed while a write was in flight is not kept past its commit.
+  Requests on the event loop share these reads (SharedReads).
 
 A kept value is also recomputed once it is MAX_AGE old, as the default window ("the last 90 days")
 moves with the clock; the page shows the window it was computed for.
@@ -19,21 +20,30 @@ there when that module takes them.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
+from starlette.concurrency import run_in_threadpool
 
 from lockgate.store import database
 
 T = TypeVar("T")
 MAX_AGE = timedelta(seconds=60)
 MAX_ENTRIES = 128
+
+
+class VersionSource(Protocol):
+    @property
+    def inline(self) -> bool: ...
+
+    def current(self) -> Hashable: ...
 
 
 class StoreVersion:
@@ -48,6 +58,11 @@ class StoreVersion:
         self._lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
         self._engine: sa.Engine | None = None
+
+    @property
+    def inline(self) -> bool:
+        """Cheap enough to read on the event loop for every request (SQLite)."""
+        return self._target.sqlite_path is not None
 
     def current(self) -> Hashable:
         if self._target.sqlite_path is not None:
@@ -87,6 +102,40 @@ class StoreVersion:
                 self._engine = None
 
 
+class SharedReads:
+    """The store's version for requests on the event loop, one database round trip shared by all
+    the requests that arrive while it is under way (PostgreSQL: a query per request would cost
+    more than the page).
+
+    Each caller gets a version read that started after it called, so it sees every commit made
+    before its request, as a read of its own would: callers that arrive while a read is under
+    way wait for the next one, which starts as soon as it ends. SQLite's version is read inline
+    (a few microseconds, no round trip).
+    """
+
+    def __init__(self, version: VersionSource) -> None:
+        self._version = version
+        self._waiting: asyncio.Future[Hashable] | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def current(self) -> Hashable:
+        if self._version.inline:
+            return self._version.current()
+        if self._waiting is None:
+            self._waiting = asyncio.get_running_loop().create_future()
+            if self._reader is None or self._reader.done():
+                self._reader = asyncio.create_task(self._read())
+        return await asyncio.shield(self._waiting)
+
+    async def _read(self) -> None:
+        while self._waiting is not None:
+            served, self._waiting = self._waiting, None  # later callers wait for the next read
+            try:
+                served.set_result(await run_in_threadpool(self._version.current))
+            except Exception as exc:  # every waiter gets it (a store that went away)
+                served.set_exception(exc)
+
+
 @dataclass(frozen=True)
 class _Entry:
     version: Hashable
@@ -117,9 +166,10 @@ class Cache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._computing: dict[Hashable, threading.Lock] = {}  # key -> held while computing it
 
-    def lookup(self, key: Hashable) -> tuple[bool, Any]:
-        """(True, the kept value) when it is fresh, else (False, None); never computes or waits."""
-        kept = self._fresh(key, self._version())
+    def lookup(self, key: Hashable, version: Hashable) -> tuple[bool, Any]:
+        """(True, the kept value) when it is fresh at `version` (the store's, read after the
+        request arrived), else (False, None); never computes or waits."""
+        kept = self._fresh(key, version)
         return (False, None) if kept is None else (True, kept.value)
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
