@@ -157,3 +157,26 @@ def test_the_services_page_follows_writes_on_both_backends(
         assert "<td>2 (0.16 a week)" in client.get("/").text
         doc = client.get("/api/v1/metrics").json()
         assert doc["services"][0]["deployment_frequency"]["deployments"] == 2
+
+
+def test_an_old_value_is_given_while_its_successor_is_computed_never_after_a_change() -> None:
+    token: list[Hashable] = [1]
+    clock = _Clock()
+    cache = Cache(lambda: token[0], clock, max_age=timedelta(seconds=60))
+    assert cache.get("k", lambda: "old") == "old"
+    clock.now += timedelta(seconds=61)
+    started, release = threading.Event(), threading.Event()
+
+    def successor() -> str:
+        started.set()
+        release.wait(timeout=30)
+        return "new"
+
+    worker = threading.Thread(target=lambda: cache.get("k", successor))
+    worker.start()
+    assert started.wait(timeout=30)
+    assert cache.lookup("k", 1) == (True, "old")  # the window it shows is still right
+    assert cache.lookup("k", 2) == (False, None)  # the store changed: never the old value
+    release.set()
+    worker.join(timeout=30)
+    assert cache.lookup("k", 1) == (True, "new")

@@ -168,9 +168,20 @@ class Cache:
 
     def lookup(self, key: Hashable, version: Hashable) -> tuple[bool, Any]:
         """(True, the kept value) when it is fresh at `version` (the store's, read after the
-        request arrived), else (False, None); never computes or waits."""
-        kept = self._fresh(key, version)
-        return (False, None) if kept is None else (True, kept.value)
+        request arrived), else (False, None); never computes or waits.
+
+        A value only older than MAX_AGE (the store unchanged) is still given while another
+        caller computes its successor: it is right for the window it shows, and the requests
+        meanwhile need not wait for the four keys.
+        """
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry.version != version:
+                return False, None
+            if self._now() - entry.at < self._max_age or key in self._computing:
+                self._entries.move_to_end(key)
+                return True, entry.value
+            return False, None
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         version = self._version()  # read before computing: a commit during it is seen next time
