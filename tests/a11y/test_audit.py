@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from lockgate.a11y.audit import Interaction, Settings, audit
 from lockgate.a11y.engines import AXE, HTMLCS
 from lockgate.a11y.interface import Impact, Issue, Outcome, Standard
+from lockgate.errors import LockgateError
+from lockgate.model import Status
+from lockgate.stages.accessibility import AccessibilityStage
 from tests.a11y.server import PAGES, serve
+from tests.testing.harness import make_context
 
 pytestmark = pytest.mark.slow
 
@@ -207,3 +212,25 @@ def test_pages_are_checked_at_once_in_their_tabs() -> None:
         )
     assert out.pages == (base + "meet/1", base + "meet/2", base + "meet/3")
     assert out.issues == () and out.skipped == ()
+
+
+def test_a_chromium_that_is_missing_or_does_not_start_is_an_error_naming_the_fix(
+    tmp_path: Path,
+) -> None:
+    with serve() as base:
+        with pytest.raises(LockgateError, match="no Chromium at") as missing:
+            audit(Settings(url=base + "clean.html", browser=str(tmp_path / "chromium")))
+        with pytest.raises(LockgateError, match="did not start") as broken:
+            audit(Settings(url=base + "clean.html", browser="/bin/false"))
+    assert "apt-get install chromium" in str(missing.value)
+    assert broken.value.hint is not None and "apt-get install chromium" in broken.value.hint
+
+
+def test_a_site_where_nothing_can_be_checked_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    with serve() as base:  # the URL answers 404 and the crawl finds nothing else
+        ctx = make_context(AccessibilityStage, tmp_path, tmp_path / "art", url=base + "nothing/")
+        result = AccessibilityStage().run(ctx)
+    assert result.status is Status.ERROR and result.findings == ()
+    assert "no page could be checked" in result.summary and "answered HTTP 404" in result.summary
+    assert f"is running at {base}nothing/" in result.summary
+    assert [u.what for u in result.unchecked] == [base + "nothing/"]

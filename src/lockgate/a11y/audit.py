@@ -83,7 +83,19 @@ def audit(settings: Settings) -> Outcome:
     urls.require_url(settings.url, allow_remote=settings.allow_remote)
     script = init_script(settings.engines)
     engines = engines_of(settings.engines)
-    return asyncio.run(_audit(settings, script, engines))
+    why = browser.problem(settings.browser)
+    if why is not None:
+        raise LockgateError(why)
+    from playwright.async_api import Error
+
+    try:
+        return asyncio.run(_audit(settings, script, engines))
+    except Error as exc:  # the browser itself went away: each page's own trouble is caught there
+        raise LockgateError(
+            f"Chromium failed during the audit: {_first_line(exc)}",
+            hint="run it again; if it fails again, check that Chromium starts here "
+            f"({settings.browser} --headless --no-sandbox --dump-dom about:blank)",
+        ) from None
 
 
 async def _audit(settings: Settings, script: str, engines: list[Engine]) -> Outcome:
