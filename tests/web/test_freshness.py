@@ -116,6 +116,10 @@ class _Counted:
         self.reads += 1
         return self.token
 
+    async def current_async(self) -> Hashable:
+        await asyncio.sleep(0)  # a round trip: callers arriving meanwhile wait for the next read
+        return self.current()
+
 
 def test_requests_share_version_reads_and_each_sees_what_was_committed_before_it() -> None:
     source = _Counted()

@@ -148,7 +148,7 @@ def _closing(dashboard: Dashboard) -> Callable[[Starlette], AbstractAsyncContext
         try:
             yield
         finally:
-            dashboard.close()
+            await dashboard.aclose()
 
     return lifespan
 

@@ -78,6 +78,11 @@ class Dashboard:
         """Where `lockgate run` writes each run's reports by default (one folder per run id)."""
         return self.project / ".lockgate" / "reports"
 
+    async def aclose(self) -> None:
+        """Close what the event loop holds (PostgreSQL's version connection), then the rest."""
+        await self._version.aclose()
+        self.close()
+
     def close(self) -> None:
         self._version.close()
         self._store.close()

@@ -27,12 +27,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy as sa
-from starlette.concurrency import run_in_threadpool
 
 from lockgate.store import database
+
+if TYPE_CHECKING:
+    import psycopg
 
 T = TypeVar("T")
 MAX_AGE = timedelta(seconds=60)
@@ -44,6 +46,8 @@ class VersionSource(Protocol):
     def inline(self) -> bool: ...
 
     def current(self) -> Hashable: ...
+
+    async def current_async(self) -> Hashable: ...
 
 
 class StoreVersion:
@@ -58,6 +62,7 @@ class StoreVersion:
         self._lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
         self._engine: sa.Engine | None = None
+        self._async: tuple[asyncio.AbstractEventLoop, psycopg.AsyncConnection[Any]] | None = None
 
     @property
     def inline(self) -> bool:
@@ -91,6 +96,36 @@ class StoreVersion:
         with self._engine.connect() as conn:
             snapshot = conn.execute(sa.text("SELECT pg_current_snapshot()::text")).scalar()
         return ("postgresql", str(snapshot))
+
+    async def current_async(self) -> Hashable:
+        """PostgreSQL's version read on the event loop, through an async connection of its own:
+        a read through the thread pool would wait for the GIL behind the busy loop."""
+        import psycopg
+
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop or self._async[1].closed:
+            dsn = self._target.url.set(drivername="postgresql")
+            conn = await psycopg.AsyncConnection.connect(
+                dsn.render_as_string(hide_password=False),
+                autocommit=True,
+                connect_timeout=database.CONNECT_TIMEOUT_S,
+                application_name="lockgate",
+            )
+            self._async = (loop, conn)
+        conn = self._async[1]
+        try:
+            cursor = await conn.execute("SELECT pg_current_snapshot()::text")
+            row = await cursor.fetchone()
+        except psycopg.OperationalError:
+            self._async = None  # the next read connects again
+            await conn.close()
+            raise
+        return ("postgresql", str(row[0] if row else None))
+
+    async def aclose(self) -> None:
+        if self._async is not None:
+            conn, self._async = self._async[1], None
+            await conn.close()
 
     def close(self) -> None:
         with self._lock:
@@ -131,7 +166,7 @@ class SharedReads:
         while self._waiting is not None:
             served, self._waiting = self._waiting, None  # later callers wait for the next read
             try:
-                served.set_result(await run_in_threadpool(self._version.current))
+                served.set_result(await self._version.current_async())
             except Exception as exc:  # every waiter gets it (a store that went away)
                 served.set_exception(exc)
 
