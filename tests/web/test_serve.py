@@ -90,3 +90,15 @@ def test_a_port_in_use_is_a_clear_error(project: Path) -> None:
         )
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_listening_socket_says_tcp_so_asyncio_turns_nagle_off() -> None:
+    """asyncio sets TCP_NODELAY on accepted connections only when the socket's proto is TCP;
+    without it each response's body waits for the client's delayed ACK of its headers."""
+    from lockgate.commands.serve import _listen
+
+    sock = _listen("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
