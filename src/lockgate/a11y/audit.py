@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from lockgate.a11y import browser, pagejs, sources, urls
 from lockgate.a11y.checks import Keyboard, PageChecks, Reflow
-from lockgate.a11y.engines import AXE, HTMLCS, Axe, HtmlCodeSniffer
+from lockgate.a11y.engines import AXE, CHECKS, HTMLCS, Axe, HtmlCodeSniffer
 from lockgate.a11y.interface import Engine, Issue, Outcome, PageSkip, Standard
 from lockgate.a11y.merge import merge
 from lockgate.errors import LockgateError
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page, Route
 
 _LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
-CHECKS = "checks"  # lockgate's own checks, beside the engines
 SHOT_LIMIT = 25  # element pictures per page
 
 

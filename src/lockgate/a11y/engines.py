@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 AXE = "axe-core"
 HTMLCS = "htmlcs"
+CHECKS = "checks"  # lockgate's own checks, beside the engines
 
 _AXE_TAGS = {
     Standard.WCAG2A: ["wcag2a"],

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import urllib.error
-import urllib.request
 from urllib.parse import urlsplit
 
 from lockgate.errors import LockgateError
@@ -56,6 +54,9 @@ def is_loopback(host: str) -> bool:
 
 def check_reachable(url: str, timeout: float = 10.0) -> None:
     """One GET of the base URL, no proxy: any HTTP answer will do; no answer is an error."""
+    import urllib.error  # the HTTP client only when a URL is checked: loading stages stays cheap
+    import urllib.request
+
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(urllib.request.Request(url + "/", method="GET"), timeout=timeout):

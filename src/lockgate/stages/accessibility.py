@@ -11,18 +11,20 @@ import json
 import re
 import time
 from dataclasses import asdict
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from lockgate.a11y import browser, sources, urls
-from lockgate.a11y.audit import CHECKS, Interaction, Settings, audit
-from lockgate.a11y.engines import AXE, HTMLCS
+from lockgate.a11y.engines import AXE, CHECKS, HTMLCS
 from lockgate.a11y.interface import Issue, Outcome, Standard
 from lockgate.config.options import Option, positive
 from lockgate.model import Finding, Metric, Severity, StageResult, Status, Unchecked, fingerprint
 from lockgate.secrets.redact import scrub
 from lockgate.stages.deploy import served_url
 from lockgate.stages.interface import Input, StageContext, StageKind
+
+if TYPE_CHECKING:  # the browser driver loads when the stage runs: loading stages stays cheap
+    from lockgate.a11y.audit import Settings
 
 ENGINES = (AXE, HTMLCS, CHECKS)
 REPORT = "accessibility.json"
@@ -156,11 +158,15 @@ class AccessibilityStage:
                 summary=f"skipped: {why_not}",
                 unchecked=(Unchecked("the running service", why_not, fix=_NO_URL_FIX),),
             )
+        from lockgate.a11y.audit import audit
+
         outcome = audit(self._settings(ctx, url))
         (ctx.artifacts / REPORT).write_text(_report(outcome))
         return self._result(ctx, url, outcome, time.monotonic() - start)
 
     def _settings(self, ctx: StageContext, url: str) -> Settings:
+        from lockgate.a11y.audit import Interaction, Settings
+
         o = ctx.options
         return Settings(
             url=url,

@@ -12,15 +12,17 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path, PurePosixPath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from lockgate import fsutil
 from lockgate.config.options import Option
-from lockgate.docsite.build import Site, build
 from lockgate.docsite.interface import Gap, GapKind, Source
 from lockgate.model import Finding, Location, Metric, Severity, StageResult, Status, Unchecked
 from lockgate.model import fingerprint as make_fingerprint
 from lockgate.stages.interface import Input, StageContext, StageKind
+
+if TYPE_CHECKING:  # the site builder loads when the stage runs: loading stages stays cheap
+    from lockgate.docsite.build import Site
 
 _WHAT = {
     GapKind.MODULE: "has no module docstring",
@@ -98,6 +100,8 @@ class DocsStage:
         )
         publish = bool(ctx.options["publish"])
         published = ctx.artifacts / PurePosixPath(PUBLISHED).parent if publish else None
+        from lockgate.docsite.build import build
+
         site = build(source, out, ctx.options["title"] or ctx.service, published)
         severity = Severity.LOW if ctx.options["require_descriptions"] else Severity.INFO
         findings = tuple(_finding(self.name, gap, severity) for gap in site.gaps)

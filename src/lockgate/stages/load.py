@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from importlib import metadata
 from typing import ClassVar
 
 from lockgate.config.options import Option
 from lockgate.errors import LockgateError
-from lockgate.load import chart, runner, scenario, settings, target, thresholds
+from lockgate.load import settings, target
 from lockgate.load.interface import Breach, Outcome, Scenario, Summary
 from lockgate.model import Finding, Metric, Severity, StageResult, Status, Unchecked, fingerprint
 from lockgate.stages.deploy import served_url
@@ -32,6 +31,8 @@ class LoadStage:
     options: ClassVar[tuple[Option, ...]] = settings.OPTIONS
 
     def available(self, ctx: StageContext) -> str | None:
+        from lockgate.load import runner
+
         if not proc.which("locust"):
             return f"Locust is missing: {runner.INSTALL_HINT}"
         if not ctx.options["url"]:
@@ -49,6 +50,8 @@ class LoadStage:
         return None  # a measurement of a running service, never a cached result
 
     def run(self, ctx: StageContext) -> StageResult:
+        from lockgate.load import scenario
+
         start = time.monotonic()
         url, why_not = target_url(ctx)
         if url is None:
@@ -78,6 +81,8 @@ def _skipped(why: str, fix: str) -> StageResult:
 
 
 def _scenario(ctx: StageContext) -> Scenario | None:
+    from lockgate.load import scenario
+
     return scenario.choose(
         ctx.project,
         list(ctx.options["scenario"]),
@@ -104,6 +109,8 @@ def target_url(ctx: StageContext) -> tuple[str | None, str]:
 
 
 def _measure(ctx: StageContext, url: str, chosen: Scenario) -> StageResult:
+    from lockgate.load import chart, runner, thresholds
+
     base = target.checked_url(url, allow_remote=bool(ctx.options["allow_remote"]))
     topology = settings.topology(ctx.options)
     target.check_reachable(base)
@@ -179,6 +186,8 @@ def _metrics(s: Summary) -> tuple[Metric, ...]:
 
 
 def _version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("locust")
     except metadata.PackageNotFoundError:
