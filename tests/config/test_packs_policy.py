@@ -165,3 +165,11 @@ def test_where_names_the_layer_that_set_a_key(tmp_path: Path) -> None:
     config = project(tmp_path, '[project]\nname = "svc"\n[stages.lint]\nfail_on = "critical"\n')
     assert config.where("stages.lint.fail_on") == "org policy (./org.toml)"
     assert config.where("project.name") == "lockgate.toml:3"
+
+
+def test_a_required_stage_that_is_off_by_default_is_on_and_names_the_policy(tmp_path: Path) -> None:
+    # plan is off unless a project or pack turns it on: the org policy's requirement is its origin
+    write(tmp_path / "lockgate.toml", '[policy]\nrequired_stages = ["plan"]\n')
+    config = load_config(tmp_path, builtin_stages())
+    assert config.stages["plan"].enabled
+    assert config.where("stages.plan.enabled").startswith("org policy")

@@ -224,7 +224,7 @@ def _layered(
     )
     if outcome.declared:
         defaults = {
-            n: next(o.default for o in stage_options(cls) if o.name == "fail_on")
+            n: {o.name: o.default for o in stage_options(cls) if o.name in ("fail_on", "enabled")}
             for n, cls in stages.items()
         }
         merged.origins.update(policy.clamp(merged.data, outcome.floor, defaults))

@@ -82,8 +82,11 @@ def looser(value: Any, floor: Severity | None) -> bool:
     return Severity(value).rank > floor.rank
 
 
-def clamp(data: dict[str, Any], floor: Floor, defaults: Mapping[str, str]) -> dict[str, str]:
-    """Hold every stage (`defaults`: name -> its default fail_on) to the floor, in place.
+def clamp(
+    data: dict[str, Any], floor: Floor, defaults: Mapping[str, Mapping[str, Any]]
+) -> dict[str, str]:
+    """Hold every stage (`defaults`: name -> its default fail_on and enabled) to the floor, in
+    place.
 
     Returns the origin of each value the floor decides ("org policy (LAYER)"), by dotted key.
     """
@@ -91,7 +94,8 @@ def clamp(data: dict[str, Any], floor: Floor, defaults: Mapping[str, str]) -> di
     stages = data.setdefault("stages", {})
     if not isinstance(stages, dict):
         return held
-    for name, default in defaults.items():
+    for name, default_of in defaults.items():
+        default = default_of["fail_on"]
         table = stages.get(name, {})
         if not isinstance(table, dict):
             continue
@@ -103,7 +107,12 @@ def clamp(data: dict[str, Any], floor: Floor, defaults: Mapping[str, str]) -> di
             wanted["enabled"] = True
         if floor.fail_on_unchecked:
             wanted["fail_on_unchecked"] = True
-        before = {"fail_on": default, "enabled": True, "fail_on_unchecked": False, **table}
+        before = {
+            "fail_on": default,
+            "enabled": default_of.get("enabled", True),  # a stage may be off by default (plan)
+            "fail_on_unchecked": False,
+            **table,
+        }
         for key, policy_key in _POLICY_KEY.items():
             if key in wanted and wanted[key] != before[key]:
                 held[f"stages.{name}.{key}"] = _held(floor, policy_key)
