@@ -269,3 +269,31 @@ def test_report_files_written_after_the_run_was_recorded_are_offered(
     folder.mkdir()
     (folder / "junit.xml").write_text("<testsuites/>")
     assert f'href="/runs/{OLDER}/reports/junit"' in run_client.get(f"/runs/{OLDER}").text
+
+
+def test_a_project_that_has_only_run_its_gates_is_listed_with_its_latest_run(
+    tmp_path: Path,
+) -> None:
+    from lockgate.model import Run, StageResult, Status
+    from lockgate.web.app import create_app
+    from lockgate.web.data import Dashboard
+
+    root = tmp_path / "new-service"
+    root.mkdir()
+    started = NOW - timedelta(hours=3)
+    with Store.open(root) as store:
+        store.save_run(
+            Run(
+                "20261101T000000Z-abcdef",
+                "new-service",
+                started,
+                RunStatus.PASSED,
+                started + timedelta(minutes=1),
+                results=(StageResult("lint", Status.PASSED, duration=1.0),),
+            )
+        )
+    with TestClient(create_app(Dashboard(root, lambda: NOW)), base_url="http://127.0.0.1") as c:
+        page = c.get("/")
+        assert page.status_code == 200
+        assert "new-service" in page.text and "20261101T000000Z-abcdef" in page.text
+        assert "new-service" in c.get("/api/v1/services").text

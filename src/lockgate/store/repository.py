@@ -349,6 +349,11 @@ class Store:
         with self._read() as conn:
             return delivery.services(conn)
 
+    def run_projects(self) -> list[str]:
+        """Every project with a recorded run, sorted (a service that has not deployed yet)."""
+        with self._read() as conn:
+            return sorted(r[0] for r in conn.execute(sa.select(runs.c.project).distinct()))
+
     def get_incident(self, inc_id: int) -> Incident:
         with self._read() as conn:
             found = delivery.get_incident(conn, inc_id)

@@ -95,7 +95,12 @@ class Dashboard:
         return Window(start, end)
 
     def services(self) -> list[str]:
-        return list(self._cache.get(("services",), self._store.services))
+        """Services with deployments or incidents, and projects that so far only ran their gates."""
+
+        def every() -> list[str]:
+            return sorted({*self._store.services(), *self._store.run_projects()})
+
+        return list(self._cache.get(("services",), every))
 
     def _keys(self, service: str, window: Window) -> ServiceKeys:
         """The four keys from what the store holds (no git: the server reads no repository)."""
@@ -114,7 +119,7 @@ class Dashboard:
     def overview(self, since: datetime | None = None, until: datetime | None = None) -> Overview:
         def compute() -> Overview:
             window = self.window(since, until)
-            names = self._store.services()
+            names = self.services()
             keys = tuple(self._keys(s, window) for s in names)
             return Overview(window, keys, {s: r for s in names if (r := self._latest(s))})
 
