@@ -153,7 +153,9 @@ def test_the_published_site_is_served_over_nginx_beside_the_service(
             )
             if AccessibilityStage().available(a11y) is None:
                 checked = AccessibilityStage().run(a11y)
-                assert checked.findings == (), [f.message for f in checked.findings]
+                # no AA barrier; the AAA abbreviation hint (minor) may name cloud initials
+                barriers = [f.message for f in checked.findings if f.rule_id != "abbreviation"]
+                assert barriers == [], barriers
                 assert checked.status is Status.PASSED, checked.summary
 
             deploy(settings, env, Source(None, "main", "docs-2"), store, build=False)
