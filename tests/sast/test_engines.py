@@ -80,7 +80,7 @@ def test_bandit_names_a_python_file_it_could_not_parse_by_its_project_path(tmp_p
     assert [path for path, _, _ in result.problems] == ["bad.py"]
 
 
-NOISY_BUT_SAFE = '''import subprocess
+NOISY_BUT_SAFE = """import subprocess
 
 DEFAULT_PASSWORD = "hunter22"
 
@@ -91,7 +91,7 @@ def table_rows(cursor, table):
         return subprocess.run(["ls"], check=False)
     except Exception:
         pass
-'''
+"""
 
 
 @pytest.mark.skipif(proc.which("bandit") is None, reason="bandit is installed by scripts/bootstrap")
